@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    from hazari.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    from hazari.lib.sms import LocmemBackend
+
+    LocmemBackend.outbox.clear()
+    yield
+    LocmemBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes_cache(settings):
+    # Each test starts with no failed log-ins counted.
+    from django.core.cache import cache
+
+    cache.clear()

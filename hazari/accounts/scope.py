@@ -1,0 +1,53 @@
+"""The access layer: what a user may see and touch.
+
+Every view, API endpoint, export and command that acts for a user gets its objects through
+these functions, never through a bare `Model.objects`. An officer sees their org unit and
+everything below it; a head master or teacher sees their own school. Anything outside is
+answered with 404, so that a user cannot even learn that another school's ID exists.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hazari.accounts.models import User
+from hazari.orgunits.models import OrgUnit, OrgUnitQuerySet, School, SchoolQuerySet
+
+
+def units_for(user: User) -> OrgUnitQuerySet:
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.subtree(user.unit)
+
+
+def schools_for(user: User) -> SchoolQuerySet:
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return School.objects.none()
+    return School.objects.under(user.unit)
+
+
+def users_for(user: User) -> QuerySet[User]:
+    """The accounts whose unit lies in the user's area (the user included)."""
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return User.objects.none()
+    return User.objects.filter(user.unit.subtree_q("unit__"))
+
+
+def unit_for(user: User, pk: int) -> OrgUnit:
+    try:
+        return units_for(user).get(pk=pk)
+    except OrgUnit.DoesNotExist:
+        raise Http404("No such org unit in your area.") from None
+
+
+def school_for(user: User, pk: int) -> School:
+    try:
+        return schools_for(user).select_related("unit").get(pk=pk)
+    except School.DoesNotExist:
+        raise Http404("No such school in your area.") from None
+
+
+def account_for(user: User, pk: int) -> User:
+    try:
+        return users_for(user).select_related("unit").get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such user in your area.") from None

@@ -1,0 +1,210 @@
+"""Writes to accounts: creating users, and the three ways a password changes."""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hazari.accounts.models import AccountEvent, PasswordResetCode, User, normalize_user_id
+from hazari.accounts.roles import may_reset_password
+from hazari.lib.i18n import in_both_languages
+from hazari.lib.sms import SmsError, send_sms
+from hazari.orgunits.models import OrgUnit
+
+log = logging.getLogger(__name__)
+
+# Letters and digits that cannot be mistaken for one another when read out over the phone.
+_TEMP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class ResetError(Exception):
+    """A reset that did not go through; the message is safe to show to anyone."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    name: str,
+    role: str,
+    unit: OrgUnit,
+    mobile: str = "",
+    password: str | None = None,
+) -> User:
+    user = User(
+        username=normalize_user_id(username), name=name, role=role, unit=unit, mobile=mobile
+    )
+    user.full_clean(exclude=["password"])
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def _sms_text(message: str, **params: object) -> str:
+    """An SMS goes out in Hindi and English: the phone may show either script badly."""
+    return " / ".join(in_both_languages(message, **params))
+
+
+def reset_code_send(*, user_id: str, request: HttpRequest | None = None) -> None:
+    """Send a one-time code to the user's mobile, if the ID is known and has one.
+
+    The caller answers the same way whatever happens here, so that the reset form cannot be
+    used to find out which IDs exist.
+    """
+    user = User.objects.filter(username=normalize_user_id(user_id), is_active=True).first()
+    if user is None or not user.mobile:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock the user row: two simultaneous requests must not both pass the hourly limit.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        sent_last_hour = user.reset_codes.filter(created__gt=now - timedelta(hours=1)).count()
+        if sent_last_hour >= settings.PASSWORD_RESET_MAX_CODES_PER_HOUR:
+            log.info("reset code throttled for user %s", user.pk)
+            return
+        # A new code replaces any earlier one still live.
+        user.reset_codes.live().update(used_at=now)
+        code = PasswordResetCode.new_code()
+        PasswordResetCode.objects.create(
+            user=user,
+            code_hash=PasswordResetCode.hash(code),
+            created=now,
+            expires_at=now + timedelta(minutes=settings.PASSWORD_RESET_CODE_MINUTES),
+        )
+        AccountEvent.objects.create(
+            user=user, kind=AccountEvent.Kind.RESET_CODE_SENT, ip_address=client_ip(request)
+        )
+    text = _sms_text(
+        gettext_noop(
+            "Hazari password reset code: %(code)s. Valid for %(minutes)s minutes. Do not share it."
+        ),
+        code=code,
+        minutes=settings.PASSWORD_RESET_CODE_MINUTES,
+    )
+    try:
+        send_sms(user.mobile, text)
+    except SmsError:
+        log.exception("could not send the reset code SMS for user %s", user.pk)
+
+
+def password_reset_with_code(
+    *, user_id: str, code: str, new_password: str, request: HttpRequest
+) -> User:
+    """Set a new password when the code is right. Wrong codes count towards django-axes'
+    lock-out for this user ID and IP, as failed log-ins do."""
+    user_id = normalize_user_id(user_id)
+    credentials = {"username": user_id}
+    wrong = ResetError(
+        "wrong_code", _("The user ID or the code is wrong, or the code has expired.")
+    )
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise ResetError("locked", _("Too many wrong attempts. Try again after some time."))
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=user_id, is_active=True).first()
+        reset_code = user.reset_codes.live().order_by("-created").first() if user else None
+        if user is None or reset_code is None or not reset_code.matches(code):
+            if reset_code is not None:
+                reset_code.attempts += 1
+                if reset_code.attempts >= settings.PASSWORD_RESET_MAX_ATTEMPTS:
+                    reset_code.used_at = timezone.now()  # burnt: guessing must start over
+                reset_code.save(update_fields=["attempts", "used_at"])
+            failed = True
+        else:
+            failed = False
+            # Validate before spending the code, so a weak password can be retried with it.
+            validate_password(new_password, user)
+            reset_code.used_at = timezone.now()
+            reset_code.save(update_fields=["used_at"])
+            user.set_password(new_password)
+            user.must_change_password = False
+            user.save(update_fields=["password", "must_change_password"])
+            AccountEvent.objects.create(
+                user=user, kind=AccountEvent.Kind.RESET_BY_CODE, ip_address=client_ip(request)
+            )
+    if failed or user is None:
+        # Outside the transaction: the attempt count above must stick even though we raise.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise wrong
+    return user
+
+
+def temporary_password() -> str:
+    return "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(10))
+
+
+def password_reset_by_officer(
+    *, actor: User, target: User, request: HttpRequest | None = None
+) -> str:
+    """Give the target a temporary password, which they must change at their next log-in.
+    Returns it so the officer can read it out; it is also sent to the user's mobile."""
+    if not may_reset_password(actor, target):
+        raise PermissionError("not allowed to reset this user's password")
+    password = temporary_password()
+    with transaction.atomic():
+        target.set_password(password)
+        target.must_change_password = True
+        target.save(update_fields=["password", "must_change_password"])
+        target.reset_codes.live().update(used_at=timezone.now())
+        AccountEvent.objects.create(
+            user=target,
+            actor=actor,
+            kind=AccountEvent.Kind.RESET_BY_OFFICER,
+            ip_address=client_ip(request),
+        )
+    if target.mobile:
+        text = _sms_text(
+            gettext_noop(
+                "Your Hazari password was reset by %(officer)s. Temporary password: %(password)s. "
+                "Change it when you log in."
+            ),
+            officer=actor.name,
+            password=password,
+        )
+        try:
+            send_sms(target.mobile, text)
+        except SmsError:
+            log.exception("could not send the temporary password SMS for user %s", target.pk)
+    return password
+
+
+def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        AccountEvent.objects.create(
+            user=user, kind=AccountEvent.Kind.PASSWORD_CHANGED, ip_address=client_ip(request)
+        )
+
+
+__all__ = [
+    "ResetError",
+    "ValidationError",
+    "password_change",
+    "password_reset_by_officer",
+    "password_reset_with_code",
+    "reset_code_send",
+    "user_create",
+]

@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from hazari.accounts import scope
+from hazari.accounts.roles import is_officer
+from hazari.lib.http import AuthedRequest
+from hazari.orgunits.models import OrgUnit
+
+
+def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors that the user may open, from the top of their area down."""
+    ids = unit.ancestor_ids()
+    visible = scope.units_for(user).filter(pk__in=ids).in_bulk()
+    return [visible[i] for i in ids if i in visible]
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    unit = request.user.unit
+    ctx: dict[str, object] = {"unit": unit, "is_officer": is_officer(request.user)}
+    if unit is not None:
+        ctx["ancestors"] = OrgUnit.objects.filter(pk__in=unit.ancestor_ids()).order_by("level")
+        ctx["children_count"] = scope.units_for(request.user).children_of(unit).count()
+    return render(request, "front/home.html", ctx)
+
+
+@login_required
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    children = scope.units_for(request.user).children_of(unit).order_by("name_en")
+    page = Paginator(children, 100).get_page(request.GET.get("page"))
+    ctx = {
+        "unit": unit,
+        "breadcrumbs": _breadcrumbs(request.user, unit),
+        "page": page,
+        "school": getattr(unit, "school", None) if unit.level == 4 else None,
+        "accounts": scope.users_for(request.user).filter(unit=unit).order_by("role", "name")
+        if is_officer(request.user)
+        else [],
+    }
+    return render(request, "front/unit_detail.html", ctx)

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings, with defaults a test run needs."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 50)
+
+from hazari.settings import *  # noqa: F403
+
+# Hashing the same demo password a hundred times per test run costs minutes with PBKDF2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = "hazari.lib.sms.LocmemBackend"
+LANGUAGE_CODE = "hi"
+
+# The test server serves static files itself; WhiteNoise would only warn that the
+# collectstatic folder is missing.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
