@@ -33,7 +33,7 @@ system-deps:
 	fi
 
 demo: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(DEMO_ENV) $(MANAGE) migrate --noinput -v 0
 	$(DEMO_ENV) $(MANAGE) build_demo_state --scale demo --seed 1 --if-empty
 	@echo "Hazari is at http://127.0.0.1:8000 (SMS codes are written to var/sms/outbox.jsonl)"
