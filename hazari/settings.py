@@ -35,12 +35,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "hazari.orgunits",
     "hazari.accounts",
     "hazari.registers",
     "hazari.front",
     "hazari.api",
+    "hazari.imports",
     "hazari.demo",
 ]
 
@@ -56,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hazari.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,6 +158,35 @@ LOCALE_PATHS = [BASE_DIR / "hazari" / "locale"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
+
+# --- Uploaded files, background work, cache ------------------------------------------------
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served publicly: uploads are read back only through views
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 25, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Long work (imports) runs in a worker: `manage.py db_worker` (django-tasks).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Import progress is written by the worker and read by the web process: the cache must be
+# shared between processes. Redis in production, files on one machine otherwise.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"

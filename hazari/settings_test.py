@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with defaults a test run needs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 50)
@@ -11,7 +12,12 @@ from hazari.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "hazari.lib.sms.LocmemBackend"
 LANGUAGE_CODE = "hi"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The test server serves static files itself; WhiteNoise would only warn that the
 # collectstatic folder is missing.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# Uploaded files of a test run go to a scratch folder, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hazari-test-media-"))  # noqa: F405

@@ -6,6 +6,7 @@ from hazari.api.api import api
 urlpatterns = [
     path("", include("hazari.front.urls")),
     path("", include("hazari.accounts.urls")),
+    path("", include("hazari.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -73,3 +73,12 @@ def may_reset_password(actor: "User", target: "User") -> bool:
         and target.unit is not None
         and actor.unit.contains(target.unit)
     )
+
+
+# Register files are imported for a whole area: by the state administrator for the state and
+# by a district officer for their district.
+IMPORTER_ROLES = frozenset({Role.STATE_ADMIN, Role.DISTRICT_OFFICER})
+
+
+def may_import(user: "User") -> bool:
+    return user.role in IMPORTER_ROLES and user.unit is not None

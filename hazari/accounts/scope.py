@@ -6,11 +6,16 @@ everything below it; a head master or teacher sees their own school. Anything ou
 answered with 404, so that a user cannot even learn that another school's ID exists.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from hazari.accounts.models import User
 from hazari.orgunits.models import OrgUnit, OrgUnitQuerySet, School, SchoolQuerySet
+
+if TYPE_CHECKING:
+    from hazari.imports.models import ImportBatch
 
 
 def units_for(user: User) -> OrgUnitQuerySet:
@@ -32,6 +37,15 @@ def users_for(user: User) -> QuerySet[User]:
     return User.objects.filter(user.unit.subtree_q("unit__"))
 
 
+def imports_for(user: User) -> "QuerySet[ImportBatch]":
+    """Imports of files for the user's area or any area inside it."""
+    from hazari.imports.models import ImportBatch
+
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(user.unit.subtree_q("area__"))
+
+
 def unit_for(user: User, pk: int) -> OrgUnit:
     try:
         return units_for(user).get(pk=pk)
@@ -51,3 +65,12 @@ def account_for(user: User, pk: int) -> User:
         return users_for(user).select_related("unit").get(pk=pk)
     except User.DoesNotExist:
         raise Http404("No such user in your area.") from None
+
+
+def import_for(user: User, pk) -> "ImportBatch":
+    from hazari.imports.models import ImportBatch
+
+    try:
+        return imports_for(user).select_related("area", "uploaded_by").get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("No such import in your area.") from None

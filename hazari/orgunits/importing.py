@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from hazari.lib.tabular import FileError, RowError, malformed_row_error, read_csv
+from hazari.lib.tabular import MALFORMED, FileError, RowError, malformed_row_error, read_csv
 from hazari.orgunits.categories import HIGHEST_CLASS, LOWEST_CLASS, Category
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
 
@@ -188,7 +188,7 @@ def _check_row(
     state: OrgUnit,
     seen: dict[str, int],
 ) -> tuple[_Row | None, list[RowError]]:
-    if "__malformed__" in cells:
+    if MALFORMED in cells:
         return None, [malformed_row_error(number, cells)]
     errors: list[RowError] = []
     code_field = "udise_code" if level == Level.SCHOOL else "code"

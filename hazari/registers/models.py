@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hazari.orgunits.categories import HIGHEST_CLASS, LOWEST_CLASS
 from hazari.orgunits.models import School
@@ -25,6 +26,9 @@ class Enrolment(models.Model):
     girls = models.PositiveIntegerField(_("girls"), default=0)
     third_gender = models.PositiveIntegerField(_("third gender"), default=0)
     updated = models.DateTimeField(auto_now=True)
+
+    # Who changed the counts, when, and from which file (the change reason names the import).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enrolment")
