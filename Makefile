@@ -37,6 +37,9 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) migrate --noinput -v 0
 	$(DEMO_ENV) $(MANAGE) build_demo_state --scale demo --seed 1 --if-empty
 	@echo "Hazari is at http://127.0.0.1:8000 (SMS codes are written to var/sms/outbox.jsonl)"
+	@# The worker runs imports in the background; it stops with the server.
+	$(DEMO_ENV) $(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -36,8 +36,12 @@ def unit(code: str, name_en: str, name_hi: str, parent: OrgUnit | None) -> OrgUn
     return u
 
 
-def school(udise: str, name_en: str, name_hi: str, cluster: OrgUnit, category: int) -> School:
-    return School.objects.create(unit=unit(udise, name_en, name_hi, cluster), category=category)
+def school(
+    udise: str, name_en: str, name_hi: str, cluster: OrgUnit, category: int, hm_mobile: str = ""
+) -> School:
+    return School.objects.create(
+        unit=unit(udise, name_en, name_hi, cluster), category=category, hm_mobile=hm_mobile
+    )
 
 
 def person(username: str, name: str, role: str, at: OrgUnit, mobile: str = "") -> User:

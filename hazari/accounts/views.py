@@ -5,6 +5,8 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +53,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             request,
             _("If this user ID has a mobile number, a code has been sent to it by SMS."),
         )
-        return redirect(f"{request.path}confirm/?id={form.cleaned_data['user_id']}")
+        query = urlencode({"id": form.cleaned_data["user_id"]})
+        return redirect(f"{reverse('password_reset_confirm')}?{query}")
     return render(request, "accounts/password_reset.html", {"form": form})
 
 

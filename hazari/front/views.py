@@ -6,7 +6,8 @@ from django.shortcuts import render
 from hazari.accounts import scope
 from hazari.accounts.roles import is_officer
 from hazari.lib.http import AuthedRequest
-from hazari.orgunits.models import OrgUnit
+from hazari.orgunits.models import Level, OrgUnit
+from hazari.registers.selectors import enrolment_table
 
 
 def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
@@ -31,11 +32,13 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
     children = scope.units_for(request.user).children_of(unit).order_by("name_en")
     page = Paginator(children, 100).get_page(request.GET.get("page"))
+    school = getattr(unit, "school", None) if unit.level == Level.SCHOOL else None
     ctx = {
         "unit": unit,
         "breadcrumbs": _breadcrumbs(request.user, unit),
         "page": page,
-        "school": getattr(unit, "school", None) if unit.level == 4 else None,
+        "school": school,
+        "enrolment": enrolment_table(school) if school else None,
         "accounts": scope.users_for(request.user).filter(unit=unit).order_by("role", "name")
         if is_officer(request.user)
         else [],

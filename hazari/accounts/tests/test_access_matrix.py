@@ -1,62 +1,97 @@
 """The access matrix: every role × every endpoint × an object outside the user's area.
 
-Later issues add their endpoints to ENDPOINTS. Each entry names the object it targets
-(a unit, a school or an account) and whether it writes; for every user, a target is picked
-outside their area, and the answer must be 404 (or 403) with nothing changed.
+Each app lists its endpoints in `<app>/tests/matrix.py`:
+  ENDPOINTS  [(method, url template with {pk}, target kind, POST data or None)]
+  TARGETS    {target kind: function(world, user) -> an object outside the user's area}
+  snapshot() a value that changes whenever the app's tables change
+For every person of the test world, every endpoint is called on an object outside their area;
+the answer must be 403 or 404 with nothing changed anywhere.
 """
+
+import importlib
 
 import pytest
 from django.test import Client
 
 from hazari.accounts import scope
 from hazari.accounts.models import AccountEvent, User
-from hazari.orgunits.models import OrgUnit
+from hazari.orgunits.models import OrgUnit, School
 
-# (method, url template, what {pk} is)
-ENDPOINTS = [
-    ("get", "/units/{pk}/", "unit"),
-    ("get", "/api/v1/units/{pk}", "unit"),
-    ("get", "/api/v1/units/{pk}/children", "unit"),
-    ("get", "/users/{pk}/", "account"),
-    ("post", "/users/{pk}/reset-password/", "account"),
+MATRIX_MODULES = [
+    "hazari.imports.tests.matrix",
+    "hazari.registers.tests.matrix",
+    "hazari.staff.tests.matrix",
+    "hazari.schooldays.tests.matrix",
 ]
+
+
+def _outside_unit(world, who: User):
+    return OrgUnit.objects.exclude(pk__in=scope.units_for(who)).order_by("-level", "pk").first()
+
+
+def _outside_school(world, who: User):
+    return School.objects.exclude(pk__in=scope.schools_for(who)).order_by("pk").first()
+
+
+def _outside_account(world, who: User):
+    return User.objects.exclude(pk__in=scope.users_for(who)).order_by("pk").first()
+
+
+ENDPOINTS: list[tuple[str, str, str, dict | None]] = [
+    ("get", "/units/{pk}/", "unit", None),
+    ("get", "/api/v1/units/{pk}", "unit", None),
+    ("get", "/api/v1/units/{pk}/children", "unit", None),
+    ("get", "/users/{pk}/", "account", None),
+    ("post", "/users/{pk}/reset-password/", "account", {}),
+]
+TARGETS = {"unit": _outside_unit, "school": _outside_school, "account": _outside_account}
+SNAPSHOTS = [
+    lambda: list(User.objects.order_by("pk").values_list("password", "must_change_password")),
+    lambda: AccountEvent.objects.count(),
+    lambda: list(OrgUnit.objects.order_by("pk").values_list("pk", "name_en", "is_active")),
+]
+
+for name in MATRIX_MODULES:
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name != name:
+            raise
+        continue
+    ENDPOINTS += module.ENDPOINTS
+    TARGETS.update(getattr(module, "TARGETS", {}))
+    if hasattr(module, "snapshot"):
+        SNAPSHOTS.append(module.snapshot)
 
 PEOPLE = ["asha", "tarun", "hari", "chetan", "dev", "bhavna", "yash", "dinesh", "zoya"]
 
 
-def outside_target(world, who: User, kind: str):
-    """An object of the given kind that lies outside the user's area."""
-    if kind == "unit":
-        return OrgUnit.objects.exclude(pk__in=scope.units_for(who)).order_by("-level").first()
-    return User.objects.exclude(pk__in=scope.users_for(who)).order_by("pk").first()
-
-
-def snapshot() -> tuple:
-    return (
-        list(User.objects.order_by("pk").values_list("password", "must_change_password")),
-        AccountEvent.objects.count(),
-    )
+def snapshot() -> list:
+    return [take() for take in SNAPSHOTS]
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-@pytest.mark.parametrize(("method", "url", "kind"), ENDPOINTS)
-def test_nobody_reaches_outside_their_area(world, person, method, url, kind):
+@pytest.mark.parametrize(("method", "url", "kind", "data"), ENDPOINTS)
+def test_nobody_reaches_outside_their_area(world, person, method, url, kind, data):
     who = getattr(world, person)
-    target = outside_target(world, who, kind)
-    assert target is not None, "the world must have something outside every area"
+    target = TARGETS[kind](world, who)
+    assert target is not None, f"the world must have a {kind} outside {person}'s area"
     client = Client()
     client.force_login(who)
     before = snapshot()
 
-    response = getattr(client, method)(url.format(pk=target.pk))
+    if method == "post":
+        response = client.post(url.format(pk=target.pk), data or {})
+    else:
+        response = client.get(url.format(pk=target.pk))
 
-    assert response.status_code in (403, 404)
+    assert response.status_code in (403, 404), response.status_code
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(("method", "url", "kind"), ENDPOINTS)
-def test_anonymous_reaches_nothing(world, method, url, kind):
-    target = world.school_a.unit if kind == "unit" else world.asha
+@pytest.mark.parametrize(("method", "url", "kind", "data"), ENDPOINTS)
+def test_anonymous_reaches_nothing(world, method, url, kind, data):
+    target = TARGETS[kind](world, world.asha)
     before = snapshot()
     response = getattr(Client(), method)(url.format(pk=target.pk))
     assert response.status_code in (302, 401, 403)
