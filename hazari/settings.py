@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "hazari.front",
     "hazari.api",
     "hazari.imports",
+    "hazari.staff",
+    "hazari.schooldays",
     "hazari.demo",
 ]
 

@@ -82,3 +82,65 @@ IMPORTER_ROLES = frozenset({Role.STATE_ADMIN, Role.DISTRICT_OFFICER})
 
 def may_import(user: "User") -> bool:
     return user.role in IMPORTER_ROLES and user.unit is not None
+
+
+# Staff postings are added and ended for the schools of an area by its DDO or block officer
+# (and above them by the district officer or the state administrator); head masters, teachers,
+# cluster officers and state officers only see them.
+POSTING_MANAGER_ROLES = frozenset(
+    {Role.DDO, Role.BLOCK_OFFICER, Role.DISTRICT_OFFICER, Role.STATE_ADMIN}
+)
+
+
+def may_manage_postings(user: "User") -> bool:
+    """The caller has already scoped the school or posting to the user's area."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in POSTING_MANAGER_ROLES
+        and user.unit is not None
+    )
+
+
+# The school calendar (hazari.schooldays). Officers enter holidays and closures for their own
+# unit or any unit under it, so state holidays (entered on the state) only the state's
+# people. A DDO's powers are about pay, not the calendar; head masters and teachers read it.
+CALENDAR_ROLES = frozenset(
+    {
+        Role.CLUSTER_OFFICER,
+        Role.BLOCK_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.STATE_OFFICER,
+        Role.STATE_ADMIN,
+    }
+)
+# Below the state, the calendar of days gone by can be changed only this many days back: a
+# closure entered afterwards turns a school's "not reported" days into holidays.
+CALENDAR_BACKDATE_DAYS = 7
+
+
+def may_edit_calendar(user: "User", unit=None) -> bool:
+    """May the user enter closures and working days for the unit (without one: for some
+    unit at all)? The caller has already scoped unit."""
+    if not user.is_active or user.role not in CALENDAR_ROLES or user.unit is None:
+        return False
+    return unit is None or user.unit.contains(unit)
+
+
+def may_remove_calendar_entry(user: "User", entry) -> bool:
+    """An entry (closure or working day) is removed by someone who may enter it on its unit,
+    and never against a more senior officer's decision; entries loaded on the server (no
+    author) only by the state's people."""
+    if not may_edit_calendar(user, entry.unit):
+        return False
+    author = entry.created_by
+    if author is None:
+        return user.unit is not None and user.unit.level == Level.STATE
+    return author.pk == user.pk or RANK[user.role] >= RANK.get(author.role, 0)
+
+
+def calendar_backdate_days(user: "User") -> int | None:
+    """How many days back the user may change the calendar; None: any day of the session."""
+    if user.role in (Role.STATE_OFFICER, Role.STATE_ADMIN):
+        return None
+    return CALENDAR_BACKDATE_DAYS

@@ -74,3 +74,71 @@ def import_for(user: User, pk) -> "ImportBatch":
         return imports_for(user).select_related("area", "uploaded_by").get(pk=pk)
     except ImportBatch.DoesNotExist:
         raise Http404("No such import in your area.") from None
+
+
+if TYPE_CHECKING:
+    from hazari.staff.models import Posting, PostingQuerySet
+
+
+def postings_for(user: User) -> "PostingQuerySet":
+    """Staff postings at the schools of the user's area."""
+    from hazari.staff.models import Posting
+
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return Posting.objects.none()
+    return Posting.objects.filter(user.unit.subtree_q("school__unit__"))
+
+
+def posting_for(user: User, pk: int) -> "Posting":
+    from hazari.staff.models import Posting
+
+    try:
+        return postings_for(user).select_related("school__unit").get(pk=pk)
+    except Posting.DoesNotExist:
+        raise Http404("No such posting in your area.") from None
+
+
+if TYPE_CHECKING:
+    from hazari.schooldays.models import Closure, ClosureQuerySet, WorkingDay
+
+
+def _calendar_q(unit: OrgUnit):
+    """Calendar entries that concern a unit's area: entered for one of its ancestors (a state
+    holiday closes every school), for the unit itself, or for any unit under it."""
+    from django.db.models import Q
+
+    return Q(unit_id__in=unit.ancestor_ids()) | unit.subtree_q("unit__")
+
+
+def closures_for(user: User) -> "ClosureQuerySet":
+    from hazari.schooldays.models import Closure
+
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return Closure.objects.none()
+    return Closure.objects.filter(_calendar_q(user.unit))
+
+
+def closure_for(user: User, pk: int) -> "Closure":
+    from hazari.schooldays.models import Closure
+
+    try:
+        return closures_for(user).select_related("unit", "created_by").get(pk=pk)
+    except Closure.DoesNotExist:
+        raise Http404("No such closure in your area.") from None
+
+
+def working_days_for(user: User) -> "QuerySet[WorkingDay]":
+    from hazari.schooldays.models import WorkingDay
+
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return WorkingDay.objects.none()
+    return WorkingDay.objects.filter(_calendar_q(user.unit))
+
+
+def working_day_for(user: User, pk: int) -> "WorkingDay":
+    from hazari.schooldays.models import WorkingDay
+
+    try:
+        return working_days_for(user).select_related("unit", "created_by").get(pk=pk)
+    except WorkingDay.DoesNotExist:
+        raise Http404("No such working day in your area.") from None

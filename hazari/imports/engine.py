@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 IMPORTERS: dict[str, str] = {
     Kind.ENROLMENT: "hazari.registers.enrolment_import.EnrolmentImporter",
     Kind.STUDENTS: "hazari.registers.students_import.StudentImporter",
-    Kind.STAFF: "hazari.registers.staff_import.StaffImporter",
+    Kind.STAFF: "hazari.staff.importer.StaffImporter",
 }
 
 

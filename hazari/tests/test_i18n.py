@@ -14,7 +14,9 @@ from hazari.lib.compile_messages import LOCALE_DIR
 
 PO = LOCALE_DIR / "hi" / "LC_MESSAGES" / "django.po"
 # The same folders `make messages` skips.
-IGNORE = [".venv", "var", "bench", "tests", "test-artifacts"]
+# "locale" too: makemessages would otherwise adopt hazari/locale as it walks the tree and
+# write into the real catalogue.
+IGNORE = [".venv", "var", "bench", "tests", "test-artifacts", "locale"]
 
 
 @pytest.fixture(scope="module")
