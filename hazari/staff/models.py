@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hazari.accounts.models import User
+from hazari.accounts.models import User, normalize_user_id
 from hazari.orgunits.models import School, mobile_validator
 
 # Employee codes look like user IDs (an employee's code is their user ID).
@@ -58,9 +58,8 @@ COMMON_DESIGNATIONS = [
 ]
 
 
-def normalize_employee_code(value: str) -> str:
-    """Like user IDs: case and stray spaces do not matter."""
-    return (value or "").strip().upper()
+# An employee's code is their user ID: case and stray spaces do not matter.
+normalize_employee_code = normalize_user_id
 
 
 def normalize_text(value: str) -> str:
