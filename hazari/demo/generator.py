@@ -1,0 +1,243 @@
+"""Building the demo state: Madhya Pradesh's real districts and blocks, with made-up clusters,
+schools, people and enrolment below them (see hazari.demo.plan for what is made up, and how).
+
+Units go in through hazari.orgunits.importing.import_units, the path a CSV import takes, so
+that building the demo also exercises the importer at the state's real size. Users and
+enrolment go in with bulk inserts.
+
+Mauganj, Maihar and Pandhurna (districts since 2023) are created, but the block list still
+has their blocks under Rewa, Satna and Chhindwara, so they have no blocks and no schools.
+"""
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from hazari.accounts.models import User
+from hazari.demo.people import Person, people, teachers_for
+from hazari.demo.plan import SCALES, StatePlan, plan_state
+from hazari.demo.sources import STATE_CODE, STATE_NAME_EN, STATE_NAME_HI
+from hazari.demo.wipe import StillReferenced, delete_all
+from hazari.orgunits.importing import import_units
+from hazari.orgunits.models import Level, OrgUnit
+from hazari.registers.models import Enrolment, academic_year_of
+
+DEMO_PASSWORD = "hazari-demo"  # noqa: S105 (public: printed with every demo log-in)
+BATCH = 5000
+
+Log = Callable[[str], None]
+
+
+class BuildError(Exception):
+    """The demo could not be built; nothing was written."""
+
+
+def state_exists() -> bool:
+    return OrgUnit.objects.filter(level=Level.STATE).exists()
+
+
+def build(
+    *,
+    scale: str,
+    seed: int,
+    schools: int | None = None,
+    reset: bool = False,
+    log: Log = print,
+    progress: bool = True,
+) -> None:
+    """Build the demo state; with reset, first delete what is there.
+
+    Everything happens in one transaction: a build that fails half-way (or is interrupted)
+    leaves the database as it was. That matters because `--if-empty` takes "a state exists"
+    to mean "the demo is built"; a half-built demo left behind would never be repaired.
+    PostgreSQL and SQLite both take the full state's million rows in one transaction.
+    """
+    started = time.perf_counter()
+    plan = plan_state(SCALES[scale], seed, schools)
+    log(f"Planned {scale} scale with seed {seed} in {time.perf_counter() - started:.1f} s.")
+    with _progress_bar(_rows_to_write(plan), progress) as bar:
+        with transaction.atomic():
+            if reset:
+                _timed("reset", bar, log, reset_demo)
+                bar.reset()  # so that the rate and the time left count only the build
+            elif state_exists():
+                raise BuildError("A state already exists.")
+            state = OrgUnit.objects.create(
+                level=Level.STATE, code=STATE_CODE, name_en=STATE_NAME_EN, name_hi=STATE_NAME_HI
+            )
+            for level, rows in _unit_rows(plan):
+                phase = f"{Level(level).name.lower()}s"
+                _timed(phase, bar, log, _import, level, rows, state, bar)
+            _timed("enrolment", bar, log, _write_enrolment, plan, bar)
+            _timed("accounts", bar, log, _write_people, plan, seed, bar)
+            bar.set_description("commit")
+            committing = time.perf_counter()
+        # On PostgreSQL Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so the
+        # check of every row written (and, after a reset, of every row deleted) runs here.
+        log(f"commit: in {time.perf_counter() - committing:.1f} s")
+
+
+def reset_demo() -> None:
+    """Delete every org unit, every user except superusers, and all enrolment with its history.
+
+    Raises BuildError when other records (an import batch, say) still refer to a unit or a
+    user through a protected key: those are someone's work, and not the demo's to delete.
+    """
+    try:
+        # The history of made-up enrolment is nobody's record.
+        delete_all(Enrolment.history.all())
+        delete_all(Enrolment.objects.all())
+        # A superuser is kept, but cannot hold on to a unit that is about to go.
+        User.objects.filter(is_superuser=True).update(unit=None)
+        delete_all(User.objects.filter(is_superuser=False))
+        for level in sorted(Level, reverse=True):  # children first: ancestors are PROTECTed
+            delete_all(OrgUnit.objects.filter(level=level))
+    except StillReferenced as e:
+        raise BuildError(f"Cannot delete the old state: {e}") from e
+
+
+def _unit_rows(plan: StatePlan) -> Iterator[tuple[int, Iterable[dict[str, str]]]]:
+    """Each level's rows, with the columns a CSV import of that level has."""
+    yield (
+        Level.DISTRICT,
+        [
+            {"code": d.district.code, "name_en": d.district.name_en, "name_hi": d.district.name_hi}
+            for d in plan.districts
+        ],
+    )
+    yield (
+        Level.BLOCK,
+        [
+            {"district_code": d.district.code, **_names(b.block.code, b.block)}
+            for d, b in plan.blocks()
+        ],
+    )
+    yield (
+        Level.CLUSTER,
+        [{"block_code": b.block.code, **_names(c.code, c)} for b, c in plan.clusters()],
+    )
+    # A generator: the importer holds its own copy of each row, so this list never exists.
+    yield (
+        Level.SCHOOL,
+        (
+            {
+                "cluster_code": c.code,
+                "udise_code": s.udise_code,
+                "name_en": s.name_en,
+                "name_hi": s.name_hi,
+                "category": str(int(s.category)),
+                "start_time": s.start_time,
+                "hm_mobile": s.hm_mobile,
+            }
+            for c, s in plan.schools()
+        ),
+    )
+
+
+def _names(code: str, thing) -> dict[str, str]:
+    return {"code": code, "name_en": thing.name_en, "name_hi": thing.name_hi}
+
+
+def _import(level: int, rows: Iterable[dict[str, str]], state: OrgUnit, bar: tqdm) -> int:
+    # Numbered as a spreadsheet numbers them, under a header row, so errors read the same.
+    result = import_units(level=level, rows=enumerate(rows, start=2), state=state)
+    if not result.ok:
+        first = result.errors[0]
+        raise BuildError(
+            f"The {Level(level).name.lower()} import rejected {len(result.errors)} rows; "
+            f"the first, row {first.row} {first.field}: {first.message_en}"
+        )
+    bar.update(result.created)
+    return result.created
+
+
+def _write_enrolment(plan: StatePlan, bar: tqdm) -> int:
+    year = academic_year_of(timezone.localdate())
+    school_ids = dict(OrgUnit.objects.filter(level=Level.SCHOOL).values_list("code", "pk"))
+    rows = (
+        Enrolment(
+            school_id=school_ids[school.udise_code],
+            academic_year=year,
+            class_no=count.class_no,
+            boys=count.boys,
+            girls=count.girls,
+            third_gender=count.third_gender,
+        )
+        for _, school in plan.schools()
+        for count in school.enrolment
+    )
+    return _bulk_create(Enrolment, rows, bar)
+
+
+def _write_people(plan: StatePlan, seed: int, bar: tqdm) -> int:
+    # One hash for everyone: hashing 380,000 passwords one by one would take hours. The salt
+    # is fixed by the seed so that the same seed writes the same rows; the password is public.
+    password = make_password(DEMO_PASSWORD, salt=f"hazaridemo{seed}")
+    unit_ids = {
+        (lv, code): pk for lv, code, pk in OrgUnit.objects.values_list("level", "code", "pk")
+    }
+    joined = timezone.now()
+
+    def user(person: Person) -> User:
+        return User(
+            username=person.username,
+            name=person.name,
+            role=person.role,
+            unit_id=unit_ids[person.unit],
+            mobile=person.mobile,
+            password=password,
+            date_joined=joined,
+        )
+
+    return _bulk_create(User, map(user, people(plan, seed)), bar)
+
+
+def _bulk_create(model: type[models.Model], objects: Iterable[models.Model], bar: tqdm) -> int:
+    written = 0
+    it = iter(objects)
+    while batch := list(islice(it, BATCH)):
+        model._default_manager.bulk_create(batch)
+        written += len(batch)
+        bar.update(len(batch))
+    return written
+
+
+def _rows_to_write(plan: StatePlan) -> int:
+    schools = [school for _, school in plan.schools()]
+    units = len(plan.districts) + sum(1 for _ in plan.blocks()) + sum(1 for _ in plan.clusters())
+    units += len(schools)
+    enrolment = sum(len(s.enrolment) for s in schools)
+    officers = 2 + len(plan.districts) + 2 * sum(1 for _ in plan.blocks())
+    officers += sum(1 for _ in plan.clusters())
+    school_people = sum(1 + teachers_for(s) for s in schools)
+    return units + enrolment + officers + school_people
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[tqdm]:
+    # On stderr, and only on a terminal: a log file gets the phase timings instead.
+    with tqdm(
+        total=total,
+        unit=" rows",
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not (enabled and sys.stderr.isatty()),
+    ) as bar:
+        yield bar
+
+
+def _timed(phase: str, bar: tqdm, log: Log, work: Callable[..., int | None], *args) -> None:
+    """Run one phase of the build and log how long it took (the benchmark reads these)."""
+    bar.set_description(phase)
+    started = time.perf_counter()
+    written = work(*args)
+    rows = "" if written is None else f"{written:,} rows "
+    with bar.external_write_mode():
+        log(f"{phase}: {rows}in {time.perf_counter() - started:.1f} s")
