@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hazari.imports",
     "hazari.staff",
     "hazari.schooldays",
+    "hazari.attendance",
     "hazari.demo",
 ]
 

@@ -18,7 +18,7 @@ def _outside_import(world, who):
     return batch
 
 
-ENDPOINTS = [
+ENDPOINTS: list[tuple[str, str, str, dict | None]] = [
     ("get", "/imports/{pk}/", "import", None),
     ("post", "/imports/{pk}/apply/", "import", {}),
     ("get", "/imports/{pk}/rejected-rows.csv", "import", None),

@@ -1,0 +1,173 @@
+"""A school's daily attendance: what the phone sent, and what the school reported.
+
+* Capture — one upload from a phone or the web form, keyed by the UUID the client made. It is
+  also the receipt: re-sending the same UUID returns the same answer and writes nothing. A
+  rejected capture is kept too (status rejected, no version), for the same reason.
+* DayRecord — one per school per day (a unique constraint, so two phones racing cannot make
+  two). `current` points at the version the reports use.
+* Version — one per accepted, late or held capture of that day: the first report and every
+  correction, each with who, when, which device and why. Never updated, never deleted.
+* ClassPresence / StaffPresence — the version's rows: students present per class and gender,
+  and each posted staff member's status.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hazari.accounts.models import User
+from hazari.orgunits.models import School
+from hazari.staff.models import Posting
+
+
+class Status(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    LATE = "late", _("Accepted late")
+    HELD = "held", _("Held for an officer's review")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StaffStatus(models.TextChoices):
+    PRESENT = "P", _("Present")
+    ABSENT = "A", _("Absent")
+    LEAVE = "L", _("On leave")
+    DUTY = "D", _("On official duty")
+
+
+class Capture(models.Model):
+    uuid = models.UUIDField(primary_key=True)
+    school = models.ForeignKey(School, models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    submitted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    device_id = models.CharField(max_length=64, blank=True)
+    captured_at = models.DateTimeField(_("captured (device clock)"))
+    sent_at = models.DateTimeField(_("sent (device clock)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    clock_offset = models.IntegerField(_("device clock offset (s)"), default=0)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    code = models.CharField(max_length=40)
+    message_hi = models.TextField(blank=True)
+    message_en = models.TextField(blank=True)
+    # For a capture rejected as invalid: [{"field", "code", "message_hi", "message_en"}].
+    errors = models.JSONField(default=list, blank=True)
+    version = models.OneToOneField(
+        "Version", models.PROTECT, null=True, blank=True, related_name="capture"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "date"])]
+
+    def __str__(self) -> str:
+        return f"capture {self.uuid} ({self.status})"
+
+
+class DayRecord(models.Model):
+    school = models.ForeignKey(School, models.PROTECT, related_name="day_records")
+    date = models.DateField(_("date"))
+    current = models.ForeignKey("Version", models.PROTECT, null=True, blank=True, related_name="+")
+    # When the first accepted version came, and whether that was on time.
+    first_reported_at = models.DateTimeField(null=True, blank=True)
+    on_time = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="dayrecord_one_per_school_day")
+        ]
+        indexes = [models.Index(fields=["date", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.date}"
+
+
+class Version(models.Model):
+    record = models.ForeignKey(DayRecord, models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    submitted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    device_id = models.CharField(max_length=64, blank=True)
+    captured_at = models.DateTimeField(_("captured (corrected to server time)"))
+    received_at = models.DateTimeField(_("received"))
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    meals_served = models.PositiveIntegerField(_("meals served"), null=True, blank=True)
+    # Totals kept on the version so that a day's figures need no sum over its rows.
+    present_boys = models.PositiveIntegerField(default=0)
+    present_girls = models.PositiveIntegerField(default=0)
+    present_third_gender = models.PositiveIntegerField(default=0)
+    # A held version becomes current only when an officer approves it.
+    reviewed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="version_unique_number")
+        ]
+        ordering = ["record", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.record} v{self.number}"
+
+
+class ClassPresence(models.Model):
+    version = models.ForeignKey(Version, models.CASCADE, related_name="classes")
+    class_no = models.PositiveSmallIntegerField()
+    boys = models.PositiveIntegerField(default=0)
+    girls = models.PositiveIntegerField(default=0)
+    third_gender = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "class_no"], name="presence_one_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} class {self.class_no}"
+
+
+class StaffPresence(models.Model):
+    version = models.ForeignKey(Version, models.CASCADE, related_name="staff")
+    posting = models.ForeignKey(Posting, models.PROTECT, related_name="+")
+    status = models.CharField(max_length=1, choices=StaffStatus.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "posting"], name="presence_one_per_posting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.posting_id} {self.status}"
+
+
+class RuleSet(models.Model):
+    """Overrides of the attendance rules for a unit (the state, a district, a block, a cluster
+    or one school). An empty field inherits from the unit above; see hazari.attendance.rules."""
+
+    unit = models.OneToOneField("orgunits.OrgUnit", models.CASCADE, related_name="+")
+    opens_at = models.TimeField(_("on-time window opens"), null=True, blank=True)
+    on_time_until = models.TimeField(_("on-time window closes"), null=True, blank=True)
+    on_time_minutes = models.PositiveSmallIntegerField(
+        _("minutes after school start that count as on time"), null=True, blank=True
+    )
+    day_closes_at = models.TimeField(_("no entry for the day after"), null=True, blank=True)
+    max_offline_days = models.PositiveSmallIntegerField(
+        _("days an offline capture may take to arrive"), null=True, blank=True
+    )
+    max_clock_skew_minutes = models.PositiveSmallIntegerField(
+        _("largest tolerated device clock error (minutes)"), null=True, blank=True
+    )
+    wrong_clock = models.CharField(
+        _("a capture from a device with a wrong clock is"),
+        max_length=10,
+        blank=True,
+        choices=[("held", _("held for review")), ("rejected", _("rejected"))],
+    )
+    meals_over_present = models.CharField(
+        _("meals served above students present are"),
+        max_length=10,
+        blank=True,
+        choices=[("held", _("held for review")), ("rejected", _("rejected"))],
+    )
+
+    def __str__(self) -> str:
+        return f"rules for unit {self.unit_id}"
