@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
+# Benchmarks run as production does: DEBUG off (Django then keeps no log of every query).
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + "k" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+}
+
+
 def database_url(name: str) -> str:
     return f"{SERVER}/{name}"
 
@@ -47,14 +55,14 @@ def run_child(args: list[str], *, database: str, label: str) -> Run:
     """Run a child (e.g. a manage.py command) against the database and measure its wall time
     and its own peak RSS: a tiny Python shim starts it and reports its RUSAGE_CHILDREN, so
     earlier children of this script do not count."""
-    env = {**os.environ, "DATABASE_URL": database_url(database), "DEBUG": "true"}
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url(database)}
     shim = (
         "import resource, subprocess, sys;"
         "r = subprocess.run(sys.argv[1:]);"
         "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
         " file=sys.stderr); sys.exit(r.returncode)"
     )
-    print(f"$ DATABASE_URL={env['DATABASE_URL']} DEBUG=true {' '.join(args)}", flush=True)
+    print(f"$ DATABASE_URL={env['DATABASE_URL']} DEBUG=false {' '.join(args)}", flush=True)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", shim, *args], env=env, cwd=ROOT, capture_output=True, text=True
@@ -74,7 +82,7 @@ def manage(*args: str) -> list[str]:
 
 
 def migrate(database: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url(database), "DEBUG": "true"}
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url(database)}
     subprocess.run(manage("migrate", "--noinput", "-v", "0"), env=env, cwd=ROOT, check=True)
 
 

@@ -195,9 +195,13 @@ def check(batch_id, stream: IO[bytes] | None = None) -> ImportBatch | None:
     return batch
 
 
-def apply(batch_id, stream: IO[bytes] | None = None) -> ImportBatch | None:
-    """Write the checked file, all rows or none."""
-    batch = _claim(batch_id, from_status=Status.CHECKED, to_status=Status.APPLYING)
+def apply(batch_id, stream: IO[bytes] | None = None, *, unchecked: bool = False
+          ) -> ImportBatch | None:
+    """Write the checked file, all rows or none. With unchecked=True (the server command,
+    whose operator asked for no preview) a queued batch is written in a single pass: rows
+    are still checked one by one, and any rejected row still rolls the whole file back."""
+    from_status = Status.QUEUED if unchecked else Status.CHECKED
+    batch = _claim(batch_id, from_status=from_status, to_status=Status.APPLYING)
     if batch is None:
         return None
     try:

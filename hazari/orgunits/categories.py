@@ -34,3 +34,9 @@ CLASS_SPAN: dict[int, tuple[int, int]] = {
 }
 
 LOWEST_CLASS, HIGHEST_CLASS = 1, 12
+
+
+def class_range(category: int, lowest: int | None = None, highest: int | None = None) -> range:
+    """The classes a school of this category teaches, unless overridden."""
+    low, high = CLASS_SPAN[category]
+    return range(lowest or low, (highest or high) + 1)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hazari.orgunits.categories import CLASS_SPAN, HIGHEST_CLASS, LOWEST_CLASS, Category
+from hazari.orgunits.categories import HIGHEST_CLASS, LOWEST_CLASS, Category, class_range
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -209,7 +209,4 @@ class School(models.Model):
     @property
     def classes(self) -> range:
         """The classes the school teaches: from its category unless overridden."""
-        lowest, highest = CLASS_SPAN[self.category]
-        return range(
-            self.lowest_class_override or lowest, (self.highest_class_override or highest) + 1
-        )
+        return class_range(self.category, self.lowest_class_override, self.highest_class_override)

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from hazari.imports.engine import Importer, SchoolLookup
 from hazari.lib.tabular import RowError
+from hazari.orgunits.categories import class_range
 from hazari.orgunits.models import School
 from hazari.registers.models import Enrolment, academic_year_of
 
@@ -123,15 +124,23 @@ class EnrolmentImporter(Importer):
         self._compare_and_write(parsed, write=write)
 
     def _compare_and_write(self, parsed, *, write: bool) -> None:
+        # Plain tuples, not model instances: at a state's 5 lakh rows, building a model object
+        # for every unchanged row costs more than the queries.
         school_ids = {key[0] for _, key, _ in parsed}
-        classes = {s.pk: s.classes for s in School.objects.filter(pk__in=school_ids)}
-        existing = {
-            (e.school_id, e.academic_year, e.class_no): e
-            for e in Enrolment.objects.filter(
-                school_id__in=school_ids, academic_year__in={key[1] for _, key, _ in parsed}
+        classes = {
+            pk: class_range(category, low, high)
+            for pk, category, low, high in School.objects.filter(pk__in=school_ids).values_list(
+                "pk", "category", "lowest_class_override", "highest_class_override"
             )
         }
+        existing = {
+            (school_id, year, class_no): (pk, (boys, girls, third))
+            for pk, school_id, year, class_no, boys, girls, third in Enrolment.objects.filter(
+                school_id__in=school_ids, academic_year__in={key[1] for _, key, _ in parsed}
+            ).values_list("pk", "school_id", "academic_year", "class_no", *COUNTS)
+        }
         new, changed = [], []
+        now = timezone.now()
         for row, (school_id, year, class_no), counts in parsed:
             taught = classes[school_id]
             if class_no not in taught:
@@ -153,16 +162,22 @@ class EnrolmentImporter(Importer):
                 )
                 continue
             current = existing.get((school_id, year, class_no))
-            if current is None:
-                new.append(
-                    Enrolment(school_id=school_id, academic_year=year, class_no=class_no, **counts)
-                )
-            elif any(getattr(current, c) != v for c, v in counts.items()):
-                for c, v in counts.items():
-                    setattr(current, c, v)
-                changed.append(current)
-            else:
+            values = tuple(counts[c] for c in COUNTS)
+            if current is not None and current[1] == values:
                 self.outcome.unchanged += 1
+                continue
+            if not write:  # a dry run only counts
+                self.outcome.new += current is None
+                self.outcome.changed += current is not None
+                continue
+            enrolment = Enrolment(
+                school_id=school_id, academic_year=year, class_no=class_no, updated=now, **counts
+            )
+            if current is None:
+                new.append(enrolment)
+            else:
+                enrolment.pk = current[0]
+                changed.append(enrolment)
         self.outcome.new += len(new)
         self.outcome.changed += len(changed)
         if write and not self.outcome.rejected:

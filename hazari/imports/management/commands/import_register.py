@@ -49,10 +49,13 @@ class Command(BaseCommand):
                 area=units.get(),
                 options={"academic_year": academic_year},
             )
-            batch = engine.check(batch.pk, stream) or batch
-            self._report(batch, "checked")
-            if batch.status == Status.CHECKED and not dry_run:
-                batch = engine.apply(batch.pk, stream) or batch
+            if dry_run:
+                batch = engine.check(batch.pk, stream) or batch
+                self._report(batch, "checked")
+            else:
+                # One pass: every row is checked as it is written, and a rejected row rolls
+                # the whole file back, so the separate preview pass is not needed here.
+                batch = engine.apply(batch.pk, stream, unchecked=True) or batch
                 self._report(batch, "imported")
         if errors_csv and batch.rejected:
             errors_csv.write_text(errors_as_csv(batch.problems.all()), encoding="utf-8")
