@@ -145,6 +145,9 @@ PASSWORD_RESET_CODE_MINUTES = env_int("PASSWORD_RESET_CODE_MINUTES", 10, minimum
 PASSWORD_RESET_MAX_CODES_PER_HOUR = env_int("PASSWORD_RESET_MAX_CODES_PER_HOUR", 3, minimum=1)
 PASSWORD_RESET_MAX_ATTEMPTS = env_int("PASSWORD_RESET_MAX_ATTEMPTS", 5, minimum=1)
 
+# Tokens of the phone app (hazari.api): valid this many days from log-in, unless revoked.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+
 # --- SMS ----------------------------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "hazari.lib.sms.ConsoleBackend")
 SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms")))

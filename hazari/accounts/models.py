@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -148,3 +149,42 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A log-in of the phone app. The app holds the token; only its SHA-256 is stored, so a
+    database dump reveals no usable token (the token is 256 random bits: no salt needed)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    device_id = models.CharField(_("device"), max_length=64, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The user themselves, or the officer who revoked it.
+    revoked_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Updated at most every few minutes: not a write per request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("app log-in")
+        verbose_name_plural = _("app log-ins")
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"app token {self.pk} of user {self.user_id}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -144,3 +144,34 @@ def calendar_backdate_days(user: "User") -> int | None:
     if user.role in (Role.STATE_OFFICER, Role.STATE_ADMIN):
         return None
     return CALENDAR_BACKDATE_DAYS
+
+
+# Attendance held for review (a device clock far off, meals above the students present) is
+# approved or dismissed by an officer of the school's area, from the cluster officer up. A DDO's
+# powers are about pay; head masters and teachers cannot review their own school's captures.
+ATTENDANCE_REVIEWER_ROLES = frozenset(
+    {
+        Role.CLUSTER_OFFICER,
+        Role.BLOCK_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.STATE_OFFICER,
+        Role.STATE_ADMIN,
+    }
+)
+
+
+def may_review_attendance(user: "User") -> bool:
+    """May the user review held attendance? The caller has already scoped the version."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in ATTENDANCE_REVIEWER_ROLES
+        and user.unit is not None
+    )
+
+
+def may_revoke_tokens(actor: "User", target: "User") -> bool:
+    """Who may end the app log-ins (API tokens) of a user: the user themselves (a lost phone),
+    and an officer who may reset their password (a junior in the officer's area). The caller
+    has already scoped target."""
+    return actor.pk == target.pk or may_reset_password(actor, target)

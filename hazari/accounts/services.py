@@ -15,8 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hazari.accounts.models import AccountEvent, PasswordResetCode, User, normalize_user_id
-from hazari.accounts.roles import may_reset_password
+from hazari.accounts.models import (
+    AccountEvent,
+    ApiToken,
+    PasswordResetCode,
+    User,
+    normalize_user_id,
+)
+from hazari.accounts.roles import may_reset_password, may_revoke_tokens
 from hazari.lib.i18n import in_both_languages
 from hazari.lib.sms import SmsError, send_sms
 from hazari.orgunits.models import OrgUnit
@@ -208,3 +214,70 @@ __all__ = [
     "reset_code_send",
     "user_create",
 ]
+
+
+# --- App log-ins (API tokens) -------------------------------------------------------------
+
+# last_used_at is written at most this often per token: not one write per request.
+TOKEN_TOUCH_EVERY = timedelta(minutes=5)
+# Longer than any token we issue; a longer bearer value is not even hashed.
+TOKEN_MAX_LENGTH = 100
+
+
+def token_issue(*, user: User, device_id: str = "") -> tuple[str, ApiToken]:
+    """A new app log-in for the user. Returns the raw token, which is shown once (to the app)
+    and never stored, and the stored row."""
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash(raw),
+        device_id=(device_id or "")[:64],
+        created=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    return raw, token
+
+
+def token_user(*, raw: str) -> ApiToken | None:
+    """The live token with this value, its user (and the user's unit) loaded; None when the
+    token is unknown, expired, revoked or its user deactivated."""
+    if not raw or len(raw) > TOKEN_MAX_LENGTH:
+        return None
+    token = (
+        ApiToken.objects.live()
+        .select_related("user__unit")
+        .filter(key_hash=ApiToken.hash(raw))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def token_revoke(*, token: ApiToken, actor: User | None = None) -> None:
+    """End one app log-in (the app's own log-out). Revoking twice changes nothing."""
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor or token.user
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=token.revoked_at, revoked_by=token.revoked_by
+    )
+
+
+def tokens_revoke_for(*, actor: User, target: User) -> int:
+    """End every live app log-in of the target: by the user themselves (a lost phone) or by an
+    officer above them. Returns how many were ended."""
+    if not may_revoke_tokens(actor, target):
+        raise PermissionError("not allowed to revoke this user's app log-ins")
+    return ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+
+
+__all__ += ["token_issue", "token_revoke", "token_user", "tokens_revoke_for"]

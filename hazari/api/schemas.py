@@ -1,4 +1,12 @@
-from ninja import Schema
+import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator
+
+from hazari.lib.i18n import in_both_languages
 
 
 class UnitOut(Schema):
@@ -23,3 +31,259 @@ class ErrorOut(Schema):
     code: str
     message_en: str
     message_hi: str
+
+    @classmethod
+    def of(cls, code: str, message: str, **params: object) -> "ErrorOut":
+        """An error with a message marked by gettext_noop, in both languages: the app shows
+        the user's choice."""
+        hindi, english = in_both_languages(message, **params)
+        return cls(code=code, message_en=english, message_hi=hindi)
+
+
+# --- Errors -------------------------------------------------------------------------------
+# Request-level errors (ErrorOut, and ValidationErrorOut for 422) are answered for the whole
+# request. Problems with one capture's content come back in that capture's receipt instead
+# (ReceiptOut.errors); see docs/decisions.md, "Sync API".
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description='Where, as a path: "captures[0].classes[2].boys".')
+    loc: list[str | int]
+    msg: str = Field(description="The reason, in English (for the app's developers).")
+    type: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldErrorOut]
+
+
+# --- Limits of the sync API ---------------------------------------------------------------
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_CAPTURES_PER_BATCH = 50
+MAX_UUIDS_PER_QUERY = 500
+MAX_COUNT = 10_000  # students of one gender in one class
+MAX_ID = 2**63 - 1
+# Device clocks outside these years are not a clock error but garbage.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    """A time without an offset is India time; every time is kept in India time, so that the
+    same instant written as 05:00Z or 10:30+05:30 makes the same capture."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must lie between 1970 and 2099")
+    return timezone.localtime(value)
+
+
+def _text(value: object) -> object:
+    """Dates and times come as ISO 8601 text: a bare number would be read as seconds since
+    1970 — or milliseconds, depending on its size."""
+    if not isinstance(value, str):
+        raise ValueError("must be ISO 8601 text, like 2026-07-15 or 2026-07-15T10:30:00+05:30")
+    return value
+
+
+DeviceTime = Annotated[datetime.datetime, BeforeValidator(_text), AfterValidator(_aware)]
+
+
+def _in_range(value: datetime.date) -> datetime.date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError("must lie between 1970 and 2099")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_text), AfterValidator(_in_range)]
+
+
+def _storable(value: str) -> str:
+    """Text a database can store: no NUL (PostgreSQL refuses it) and no lone surrogate (JSON
+    may escape one, \\ud800, but it is no character and cannot be encoded)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+# --- Log-in -------------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    user_id: Text = Field(max_length=64, description="Employee code or the school's UDISE code.")
+    password: Text = Field(max_length=256)
+    device_id: Text = Field("", max_length=64, description="The app's own ID for this install.")
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    role_name: str
+    unit: UnitOut | None
+
+
+class TokenOut(Schema):
+    token: str = Field(description="Send it as `Authorization: Bearer <token>` on every call.")
+    expires_at: datetime.datetime
+    user: UserOut
+    school_id: int | None = Field(description="The user's school (head master, teacher).")
+
+
+class RevokedOut(Schema):
+    revoked: int = Field(description="How many live app log-ins were ended.")
+
+
+# --- Bootstrap ----------------------------------------------------------------------------
+
+
+class SchoolOut(Schema):
+    id: int
+    udise: str
+    name_en: str
+    name_hi: str
+    category: int
+    classes: list[int]
+    start_time: str = Field(description="HH:MM, India time.")
+
+
+class EnrolledClassOut(Schema):
+    class_no: int
+    boys: int
+    girls: int
+    third_gender: int
+
+
+class StaffOut(Schema):
+    posting_id: int
+    employee_code: str
+    name: str
+    designation: str
+    start_date: datetime.date
+    end_date: datetime.date | None = Field(
+        description="The last day at the school. Mark, for a day D, every posting with "
+        "start_date ≤ D ≤ end_date (no end date: still posted)."
+    )
+
+
+class CalendarDayOut(Schema):
+    date: datetime.date
+    open: bool
+    reason: str = Field(description="open, working_day, outside_session, weekly_off or closure.")
+    kind: str | None = Field(description="The closure's kind, when a closure shuts the school.")
+    label_en: str
+    label_hi: str
+    note: str = Field(description="The reason typed for the closure or working day.")
+
+
+class RulesOut(Schema):
+    opens_at: str
+    on_time_until: str
+    on_time_minutes: int
+    day_closes_at: str
+    max_offline_days: int
+    max_clock_skew_minutes: int
+    wrong_clock: str
+    meals_over_present: str
+
+
+class LimitsOut(Schema):
+    max_captures_per_batch: int
+    max_body_bytes: int
+    max_uuids_per_query: int
+    max_count: int
+    max_reason_length: int
+    meal_classes: list[int]
+
+
+class BootstrapOut(Schema):
+    version: str = Field(description="Changes whenever anything else here changes.")
+    server_time: datetime.datetime
+    today: datetime.date
+    academic_year: int
+    school: SchoolOut
+    classes: list[EnrolledClassOut]
+    staff: list[StaffOut]
+    calendar: list[CalendarDayOut]
+    rules: RulesOut
+    limits: LimitsOut
+
+
+# --- Upload and receipts ------------------------------------------------------------------
+
+
+class ClassCountIn(Schema):
+    class_no: int = Field(ge=1, le=12)
+    boys: int = Field(ge=0, le=MAX_COUNT)
+    girls: int = Field(ge=0, le=MAX_COUNT)
+    third_gender: int = Field(0, ge=0, le=MAX_COUNT)
+
+
+class StaffMarkIn(Schema):
+    posting_id: int = Field(ge=1, le=MAX_ID)
+    status: Literal["P", "A", "L", "D"] = Field(
+        description="Present, absent, on leave, on official duty."
+    )
+
+
+class CaptureItemIn(Schema):
+    uuid: UUID = Field(description="Made by the app when the capture is saved; never reused.")
+    school_id: int = Field(ge=1, le=MAX_ID)
+    date: Day
+    captured_at: DeviceTime = Field(description="When it was saved, by the phone's clock.")
+    classes: list[ClassCountIn] = Field(max_length=12)
+    staff: list[StaffMarkIn] = Field(max_length=500)
+    meals_served: int | None = Field(None, ge=0, le=MAX_COUNT * 12)
+    reason: Text = Field("", max_length=300, description="Required for a correction.")
+
+
+class UploadIn(Schema):
+    sent_at: DeviceTime = Field(description="When the app sent this request, by its clock.")
+    device_id: Text = Field("", max_length=64)
+    captures: list[CaptureItemIn] = Field(max_length=MAX_CAPTURES_PER_BATCH)
+
+
+class ProblemOut(Schema):
+    field: str
+    code: str
+    message_hi: str
+    message_en: str
+
+
+class ReceiptOut(Schema):
+    uuid: UUID
+    status: Literal["accepted", "late", "held", "rejected", "unknown"]
+    code: str
+    message_hi: str
+    message_en: str
+    version: int | None = Field(None, description="The day's version this capture made.")
+    errors: list[ProblemOut] = Field(default_factory=list)
+
+
+class UploadOut(Schema):
+    server_time: datetime.datetime
+    clock_offset_seconds: int = Field(description="Server time − sent_at, as measured now.")
+    receipts: list[ReceiptOut]
+
+
+class SingleCaptureIn(CaptureItemIn):
+    sent_at: DeviceTime
+    device_id: Text = Field("", max_length=64)
+
+
+class ReceiptsIn(Schema):
+    uuids: list[UUID] = Field(max_length=MAX_UUIDS_PER_QUERY)
+
+
+class ReceiptsOut(Schema):
+    server_time: datetime.datetime
+    receipts: list[ReceiptOut]

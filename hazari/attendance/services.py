@@ -14,8 +14,8 @@ the other rolls back its savepoint and returns the winner's receipt.
 import datetime
 import hashlib
 import json
-from uuid import UUID
 from dataclasses import asdict, dataclass, field
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop

@@ -1,7 +1,9 @@
 """The access matrix: every role × every endpoint × an object outside the user's area.
 
 Each app lists its endpoints in `<app>/tests/matrix.py`:
-  ENDPOINTS  [(method, url template with {pk}, target kind, POST data or None)]
+  ENDPOINTS  [(method, url template with {pk}, target kind, POST data or None[, options])]
+             options {"auth": "token"}: log in with an app token (Authorization: Bearer),
+             for the API endpoints that take no session
   TARGETS    {target kind: function(world, user) -> an object outside the user's area}
   snapshot() a value that changes whenever the app's tables change
 For every person of the test world, every endpoint is called on an object outside their area;
@@ -22,6 +24,8 @@ MATRIX_MODULES = [
     "hazari.registers.tests.matrix",
     "hazari.staff.tests.matrix",
     "hazari.schooldays.tests.matrix",
+    "hazari.api.tests.matrix",
+    "hazari.attendance.tests.matrix",
 ]
 
 
@@ -63,6 +67,9 @@ for name in MATRIX_MODULES:
     if hasattr(module, "snapshot"):
         SNAPSHOTS.append(module.snapshot)
 
+# Every entry with its options ({} when it has none).
+CASES: list[tuple] = [(*e, {}) if len(e) == 4 else e for e in ENDPOINTS]
+
 PEOPLE = ["asha", "tarun", "hari", "chetan", "dev", "bhavna", "yash", "dinesh", "zoya"]
 
 
@@ -70,14 +77,24 @@ def snapshot() -> list:
     return [take() for take in SNAPSHOTS]
 
 
+def _client_for(who: User, options: dict) -> Client:
+    if options.get("auth") == "token":
+        from hazari.accounts.services import token_issue
+
+        raw, _ = token_issue(user=who, device_id="matrix")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client = Client()
+    client.force_login(who)
+    return client
+
+
 @pytest.mark.parametrize("person", PEOPLE)
-@pytest.mark.parametrize(("method", "url", "kind", "data"), ENDPOINTS)
-def test_nobody_reaches_outside_their_area(world, person, method, url, kind, data):
+@pytest.mark.parametrize(("method", "url", "kind", "data", "options"), CASES)
+def test_nobody_reaches_outside_their_area(world, person, method, url, kind, data, options):
     who = getattr(world, person)
     target = TARGETS[kind](world, who)
     assert target is not None, f"the world must have a {kind} outside {person}'s area"
-    client = Client()
-    client.force_login(who)
+    client = _client_for(who, options)
     before = snapshot()
 
     if method == "post":
@@ -89,8 +106,8 @@ def test_nobody_reaches_outside_their_area(world, person, method, url, kind, dat
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(("method", "url", "kind", "data"), ENDPOINTS)
-def test_anonymous_reaches_nothing(world, method, url, kind, data):
+@pytest.mark.parametrize(("method", "url", "kind", "data", "options"), CASES)
+def test_anonymous_reaches_nothing(world, method, url, kind, data, options):
     target = TARGETS[kind](world, world.asha)
     before = snapshot()
     response = getattr(Client(), method)(url.format(pk=target.pk))

@@ -1,0 +1,137 @@
+"""What the phone app needs to take attendance offline, for one school: the selector behind
+GET /api/v1/sync/bootstrap.
+
+The school, its classes with enrolment, the staff to mark, the calendar from a week back to a
+month ahead, the attendance rules (windows and limits) and the server's time. A `version` hash
+of all of it (but the time) lets the app tell that something changed.
+
+Six queries, whatever the size of the school: the rule overrides, the enrolment, the postings
+and the calendar (three); the school, with its unit, comes from the caller's scope lookup.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import asdict
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import override
+
+from hazari.attendance.rules import Rules, rules_for
+from hazari.attendance.services import MEAL_CLASSES
+from hazari.orgunits.models import School
+from hazari.registers.models import academic_year_of
+from hazari.registers.selectors import enrolment_table
+from hazari.schooldays.days import DayStatus, school_calendar
+from hazari.staff.models import Posting
+
+CALENDAR_BACK_DAYS = 7
+CALENDAR_AHEAD_DAYS = 30
+
+
+def _hhmm(value: datetime.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _label(status: DayStatus) -> tuple[str, str]:
+    with override("en"):
+        english = status.label
+    with override("hi"):
+        hindi = status.label
+    return english, hindi
+
+
+def _calendar_day(day: datetime.date, status: DayStatus) -> dict:
+    english, hindi = _label(status)
+    entry = status.closure or status.working_day
+    return {
+        "date": day,
+        "open": status.open,
+        "reason": str(status.reason),
+        "kind": status.kind,
+        "label_en": english,
+        "label_hi": hindi,
+        "note": entry.reason if entry is not None else "",
+    }
+
+
+def _rules(rules: Rules) -> dict:
+    out = asdict(rules)
+    for name, value in out.items():
+        if isinstance(value, datetime.time):
+            out[name] = _hhmm(value)
+        elif not isinstance(value, int):
+            out[name] = str(value)
+    return out
+
+
+def payload_version(payload: dict) -> str:
+    """A short hash of the payload, the server's time left out."""
+    body = {k: v for k, v in payload.items() if k not in ("version", "server_time")}
+    raw = json.dumps(body, default=str, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None = None) -> dict:
+    """Everything the app needs to work offline for the school. `school` comes from the
+    caller's scope, with its unit loaded; `limits` are the API's own (batch size, body size)."""
+    now = timezone.localtime(now)
+    today = now.date()
+    rules = rules_for(school)
+    year = academic_year_of(today)
+    table = enrolment_table(school, year)
+    # Staff to mark on any day an offline capture may still be made for, with their dates.
+    earliest = today - datetime.timedelta(days=rules.max_offline_days)
+    postings = (
+        Posting.objects.at(school)
+        .filter(start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=earliest))
+        .order_by("name", "pk")
+    )
+    start = today - datetime.timedelta(days=CALENDAR_BACK_DAYS)
+    calendar = school_calendar(
+        [school], start, today + datetime.timedelta(days=CALENDAR_AHEAD_DAYS)
+    )
+    statuses = calendar.statuses(school.pk)
+    payload = {
+        "server_time": now,
+        "today": today,
+        "academic_year": year,
+        "school": {
+            "id": school.pk,
+            "udise": school.unit.code,
+            "name_en": school.unit.name_en,
+            "name_hi": school.unit.name_hi,
+            "category": school.category,
+            "classes": list(school.classes),
+            "start_time": _hhmm(school.start_time),
+        },
+        "classes": [
+            {
+                "class_no": r.class_no,
+                "boys": r.boys,
+                "girls": r.girls,
+                "third_gender": r.third_gender,
+            }
+            for r in table.rows
+        ],
+        "staff": [
+            {
+                "posting_id": p.pk,
+                "employee_code": p.employee_code,
+                "name": p.name,
+                "designation": p.designation,
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+            }
+            for p in postings
+        ],
+        "calendar": [
+            _calendar_day(day, status) for day, status in zip(calendar.days, statuses, strict=True)
+        ],
+        "rules": _rules(rules),
+        "limits": {**limits, "meal_classes": list(MEAL_CLASSES)},
+    }
+    payload["version"] = payload_version(payload)
+    return payload
