@@ -26,6 +26,11 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class Review(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class StaffStatus(models.TextChoices):
     PRESENT = "P", _("Present")
     ABSENT = "A", _("Absent")
@@ -98,6 +103,10 @@ class Version(models.Model):
     # A held version becomes current only when an officer approves it.
     reviewed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The officer's decision on a held version, kept apart from `status` (the verdict at
+    # receipt): "approved, later corrected" and "dismissed" must stay distinguishable.
+    review = models.CharField(_("review"), max_length=10, blank=True, choices=Review.choices)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
 
     class Meta:
         constraints = [

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hazari.accounts.roles import is_officer, may_import
+from hazari.accounts.roles import is_officer, may_import, may_review_attendance
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -15,7 +15,10 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("My area"), reverse("unit_detail", args=[user.unit.pk])))
     else:
         links.append((_("My school"), reverse("unit_detail", args=[user.unit.pk])))
+        links.append((_("Today's attendance"), reverse("attendance_day", args=[user.unit.pk])))
     links.append((_("Holidays"), reverse("calendar")))
+    if may_review_attendance(user):
+        links.append((_("Held attendance"), reverse("attendance_held")))
     if may_import(user):
         links.append((_("Imports"), reverse("import_list")))
     return {"nav": links}

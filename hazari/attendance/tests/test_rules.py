@@ -20,7 +20,7 @@ def judge(
     received: str | None = None,
     day=DAY,
     offset=NO_OFFSET,
-    rules=Rules(),
+    rules=DEFAULT,
 ):
     return judge_time(
         rules=rules,
