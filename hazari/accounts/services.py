@@ -148,6 +148,7 @@ def password_reset_with_code(
             AccountEvent.objects.create(
                 user=user, kind=AccountEvent.Kind.RESET_BY_CODE, ip_address=client_ip(request)
             )
+            _end_app_logins(user, user)
     if failed or user is None:
         # Outside the transaction: the attempt count above must stick even though we raise.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -178,6 +179,7 @@ def password_reset_by_officer(
             kind=AccountEvent.Kind.RESET_BY_OFFICER,
             ip_address=client_ip(request),
         )
+        _end_app_logins(target, actor)
     if target.mobile:
         text = _sms_text(
             gettext_noop(
@@ -203,6 +205,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
         AccountEvent.objects.create(
             user=user, kind=AccountEvent.Kind.PASSWORD_CHANGED, ip_address=client_ip(request)
         )
+        _end_app_logins(user, user)
 
 
 __all__ = [
@@ -267,6 +270,14 @@ def token_revoke(*, token: ApiToken, actor: User | None = None) -> None:
     token.revoked_by = actor or token.user
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=token.revoked_at, revoked_by=token.revoked_by
+    )
+
+
+def _end_app_logins(user: User, actor: User) -> None:
+    """A new password ends every app log-in made with the old one, as Django ends the other
+    web sessions: a phone that was lost or shared must log in again."""
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
     )
 
 

@@ -232,3 +232,25 @@ def test_after_an_officer_reset_the_user_must_change_password(world):
     assert asha.get("/").status_code == 200
     world.asha.refresh_from_db()
     assert not world.asha.must_change_password
+
+
+def test_a_new_password_ends_the_app_log_ins(world):
+    from hazari.accounts.models import ApiToken
+
+    services.token_issue(user=world.asha, device_id="phone-1")
+    services.token_issue(user=world.asha, device_id="phone-2")
+    client = Client()
+    client.force_login(world.bhavna)
+    client.post(f"/users/{world.asha.pk}/reset-password/")
+    assert ApiToken.objects.filter(user=world.asha).live().count() == 0
+    assert set(ApiToken.objects.filter(user=world.asha).values_list("revoked_by", flat=True)) == {
+        world.bhavna.pk
+    }
+
+
+def test_changing_ones_password_ends_the_app_log_ins(world):
+    from hazari.accounts.models import ApiToken
+
+    services.token_issue(user=world.tarun)
+    services.password_change(user=world.tarun, new_password=NEW)
+    assert not ApiToken.objects.filter(user=world.tarun).live().exists()
