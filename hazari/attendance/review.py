@@ -4,17 +4,22 @@ A capture is held, never silently accepted, when the device's clock was off by m
 limit or (where the state chose so) when the meals served exceed the students present. A held
 version is kept like any other but does not count: the day's figures stay on the previous
 version (or on none) until an officer of the school's area, a cluster officer or above,
-approves it.
+reviews it.
 
-Approving makes the held version the day's current one, and records who reviewed it and when.
-The current version only ever moves forward: a held version cannot be approved once a newer
-version of the same day has been accepted (approving it would silently undo the later report;
-the officer dismisses it instead). When the held version is the day's first report, the day
-counts as reported on time only if the server-corrected capture time fell within the on-time
-window. Nobody reviews their own entry.
+The officer either approves or dismisses the held version; both record the decision
+(Version.review), the officer's note (Version.review_note), who reviewed it and when. A version
+is reviewed once, and nobody reviews their own entry.
 
-The officer's note is required. Until Version has a field for it (see the note on
-version_approve), it is written to the log with the decision.
+Approving makes the held version the day's current one. The current version only ever moves
+forward: a held version cannot be approved once a newer version of the same day has been
+accepted (approving it would silently undo the later report; the officer dismisses it instead).
+When the held version is the day's first report, the day counts as reported on time only if the
+server-corrected capture time fell within the on-time window.
+
+Dismissing keeps the version on record but it never counts: the day's current version, and
+whether the day was reported on time, stay as they were.
+
+The officer's note is required; it is stored on the version and logged with the decision.
 """
 
 import datetime
@@ -30,7 +35,7 @@ from django.utils.translation import gettext as _
 from hazari.accounts import scope
 from hazari.accounts.models import User
 from hazari.accounts.roles import may_review_attendance
-from hazari.attendance.models import DayRecord, Status, Version
+from hazari.attendance.models import DayRecord, Review, Status, Version
 from hazari.attendance.rules import judge_time, rules_for
 
 log = logging.getLogger(__name__)
@@ -54,6 +59,7 @@ def held_for(user: User) -> QuerySet[Version]:
     """Held versions of the user's area waiting for a review, the oldest first."""
     return (
         versions_for(user)
+        # reviewed_by is set by either decision (see _review).
         .filter(status=Status.HELD, reviewed_by__isnull=True)
         .select_related("record__school__unit", "submitted_by", "capture")
         .order_by("received_at", "pk")
@@ -94,35 +100,63 @@ def _was_on_time(record: DayRecord, version: Version) -> bool:
     return verdict.code == "on_time"
 
 
+def _lock(version: Version) -> tuple[DayRecord, Version]:
+    """Lock the version's day, as the capture service does (one writer per school-day at a
+    time), and the version; both read afresh."""
+    record = (
+        DayRecord.objects.select_for_update()
+        .select_related("school__unit")
+        .get(pk=version.record_id)
+    )
+    return record, Version.objects.select_for_update().get(pk=version.pk)
+
+
+def _check_reviewable(actor: User, version: Version, not_held: str) -> None:
+    if version.status != Status.HELD:
+        raise ValidationError(not_held)
+    if version.reviewed_by_id is not None:
+        raise ValidationError(_("This version has already been reviewed."))
+    if version.submitted_by_id == actor.pk:
+        raise ValidationError(_("You cannot review your own entry."))
+
+
+def _review(
+    version: Version, *, actor: User, decision: Review, note: str, now: datetime.datetime
+) -> None:
+    version.review = decision
+    version.review_note = note
+    version.reviewed_by = actor
+    version.reviewed_at = now
+    version.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+
+
+def _log(decision: Review, version: Version, record: DayRecord, actor: User, note: str) -> None:
+    log.info(
+        "attendance version %s (school %s, %s) %s by user %s: %s",
+        version.pk,
+        record.school_id,
+        record.date,
+        decision.value,
+        actor.pk,
+        note,
+    )
+
+
 def version_approve(
     *, actor: User, version: Version, note: str, now: datetime.datetime | None = None
 ) -> Version:
-    """Make a held version the day's current one.
+    """Make a held version the day's current one, storing the decision and the note.
 
     Raises PermissionError if the actor may not review this school's attendance, and
     ValidationError if the note is missing or the version cannot be approved (already
     reviewed, not held, the actor's own entry, or a newer version is already current).
-
-    The note is logged. Once Version has a `review_note` field, store it here as well:
-    `version.review_note = note` and add "review_note" to update_fields.
     """
     _check_allowed(actor, version)
     note = _check_note(note)
     now = now or timezone.now()
     with transaction.atomic():
-        # The same lock the capture service takes: one writer per school-day at a time.
-        record = (
-            DayRecord.objects.select_for_update()
-            .select_related("school__unit")
-            .get(pk=version.record_id)
-        )
-        version = Version.objects.select_for_update().get(pk=version.pk)
-        if version.status != Status.HELD:
-            raise ValidationError(_("Only a version held for review can be approved."))
-        if version.reviewed_by_id is not None:
-            raise ValidationError(_("This version has already been reviewed."))
-        if version.submitted_by_id == actor.pk:
-            raise ValidationError(_("You cannot review your own entry."))
+        record, version = _lock(version)
+        _check_reviewable(actor, version, _("Only a version held for review can be approved."))
         current = None
         if record.current_id is not None:
             current = Version.objects.values_list("number", flat=True).get(pk=record.current_id)
@@ -134,21 +168,34 @@ def version_approve(
                 )
                 % {"number": current}
             )
-        version.reviewed_by = actor
-        version.reviewed_at = now
-        version.save(update_fields=["reviewed_by", "reviewed_at"])
+        _review(version, actor=actor, decision=Review.APPROVED, note=note, now=now)
         if record.first_reported_at is None:
             record.first_reported_at = version.captured_at
             record.on_time = _was_on_time(record, version)
         record.current = version
         record.save(update_fields=["current", "first_reported_at", "on_time"])
-    log.info(
-        "attendance version %s (school %s, %s) approved by user %s: %s",
-        version.pk,
-        record.school_id,
-        record.date,
-        actor.pk,
-        note,
-    )
+    _log(Review.APPROVED, version, record, actor, note)
+    version.record = record
+    return version
+
+
+def version_dismiss(
+    *, actor: User, version: Version, note: str, now: datetime.datetime | None = None
+) -> Version:
+    """Dismiss a held version: it stays on record but never counts. The day's current
+    version is left as it is. Stores the decision and the note.
+
+    Raises PermissionError if the actor may not review this school's attendance, and
+    ValidationError if the note is missing or the version cannot be dismissed (already
+    reviewed, not held, or the actor's own entry).
+    """
+    _check_allowed(actor, version)
+    note = _check_note(note)
+    now = now or timezone.now()
+    with transaction.atomic():
+        record, version = _lock(version)
+        _check_reviewable(actor, version, _("Only a version held for review can be dismissed."))
+        _review(version, actor=actor, decision=Review.DISMISSED, note=note, now=now)
+    _log(Review.DISMISSED, version, record, actor, note)
     version.record = record
     return version

@@ -10,4 +10,9 @@ urlpatterns = [
         views.version_approve,
         name="attendance_version_approve",
     ),
+    path(
+        "attendance/versions/<int:pk>/dismiss/",
+        views.version_dismiss,
+        name="attendance_version_dismiss",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Attendance on the web: a school's day (the form, its versions), and the officers' review of
-held versions.
+held versions (approve or dismiss).
 
 The form goes through the same capture service as the phones (hazari.attendance.services),
 with device "web" and the server's clock; the service records the user's role on the version,
@@ -299,6 +299,34 @@ def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Version %(number)s is now the attendance of %(school)s for %(day)s.")
+            % {
+                "number": version.number,
+                "school": record.school.unit.name,
+                "day": record.date.strftime("%d-%m-%Y"),
+            },
+        )
+    return redirect("attendance_held")
+
+
+@login_required
+@require_POST
+def version_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    version = review.version_for(request.user, pk)
+    if not may_review_attendance(request.user):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("attendance_held")
+    try:
+        review.version_dismiss(actor=request.user, version=version, note=form.cleaned_data["note"])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        record = version.record
+        messages.success(
+            request,
+            _("Version %(number)s of %(school)s for %(day)s is dismissed: it does not count.")
             % {
                 "number": version.number,
                 "school": record.school.unit.name,

@@ -79,6 +79,7 @@ ENDPOINTS = [
     ("get", "/schools/{pk}/attendance/", "school", None),
     ("post", "/schools/{pk}/attendance/", "attendance_school", ATTENDANCE),
     ("post", "/attendance/versions/{pk}/approve/", "held_version", NOTE),
+    ("post", "/attendance/versions/{pk}/dismiss/", "held_version", NOTE),
 ]
 TARGETS = {"attendance_school": _outside_school, "held_version": _outside_held_version}
 
@@ -93,7 +94,7 @@ def snapshot():
         ),
         list(
             Version.objects.order_by("pk").values_list(
-                "pk", "status", "reviewed_by_id", "reviewed_at"
+                "pk", "status", "reviewed_by_id", "reviewed_at", "review", "review_note"
             )
         ),
     )

@@ -1,4 +1,4 @@
-"""Held attendance and the officers' review of it."""
+"""Held attendance and the officers' review of it: approving and dismissing."""
 
 import datetime
 import uuid
@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
 from hazari.attendance import review
-from hazari.attendance.models import DayRecord, Version
+from hazari.attendance.models import DayRecord, Review, Version
 from hazari.attendance.services import CaptureIn, ClassCount, StaffMark, capture_submit
 from hazari.attendance.tests.conftest import DAY, at
 from hazari.imports.tests.helpers import logged_in
@@ -86,6 +86,10 @@ def held(w, **kw) -> Version:
 
 def approve(client, version, note="Checked with the head master on the phone"):
     return client.post(f"/attendance/versions/{version.pk}/approve/", {"note": note})
+
+
+def dismiss(client, version, note="The head master says the phone's date was wrong"):
+    return client.post(f"/attendance/versions/{version.pk}/dismiss/", {"note": note})
 
 
 def shown(response) -> list[str]:
@@ -167,9 +171,12 @@ def test_cluster_officer_approves_a_held_first_report(w):
     assert record.first_reported_at == version.captured_at
     # The server-corrected capture time, 10:30, was within the on-time window.
     assert record.on_time
+    assert version.review == Review.APPROVED
+    assert version.review_note == "Checked with the head master on the phone"
     assert english(w.chetan).get("/attendance/held/").context["rows"] == []
     page = english(w.asha).get(f"/schools/{w.school_a.pk}/attendance/").content.decode()
     assert "Approved by" in page and "Chetan Rai" in page
+    assert "Checked with the head master on the phone" in page
 
 
 def test_approved_late_capture_does_not_count_as_on_time(w):
@@ -257,3 +264,144 @@ def test_a_too_long_note_is_refused(w):
     response = approve(english(w.chetan), version, note="x" * 301)
     assert response.status_code == 302
     assert Version.objects.get(pk=version.pk).reviewed_by is None
+
+
+def test_the_note_is_stored_stripped_on_approve(w):
+    version = held(w)
+    review.version_approve(actor=w.bhavna, version=version, note="  Spoke to the school  ")
+    version.refresh_from_db()
+    assert (version.review, version.review_note) == (Review.APPROVED, "Spoke to the school")
+
+
+# --- Dismissing -------------------------------------------------------------------------------
+
+
+def test_cluster_officer_dismisses_a_held_first_report(w):
+    version = held(w)
+    response = dismiss(english(w.chetan), version)
+    assert response.status_code == 302 and response["Location"] == "/attendance/held/"
+    assert any("Version 1 of GPS Kolar for 15-07-2026 is dismissed" in m for m in shown(response))
+    version.refresh_from_db()
+    assert version.review == Review.DISMISSED
+    assert version.review_note == "The head master says the phone's date was wrong"
+    assert (version.reviewed_by, version.reviewed_at) == (w.chetan, at("15:00"))
+    assert version.status == "held"  # the verdict at receipt is kept
+    record = DayRecord.objects.get()
+    assert record.current is None
+    assert record.first_reported_at is None and not record.on_time
+    assert english(w.chetan).get("/attendance/held/").context["rows"] == []
+
+    page = english(w.asha).get(f"/schools/{w.school_a.pk}/attendance/").content.decode()
+    assert 'data-testid="held-notice"' not in page
+    assert "Dismissed by" in page and "Chetan Rai" in page and "Approved by" not in page
+    assert "The head master says the phone&#x27;s date was wrong" in page
+
+
+def test_dismissing_a_held_correction_keeps_the_current_version(w):
+    send(w)
+    correction = held(w, when="11:30", present=14, reason="Recount")
+    review.version_dismiss(actor=w.dinesh, version=correction, note="Recount not confirmed")
+    record = DayRecord.objects.get()
+    assert record.current.number == 1 and record.current.present_boys == 75
+    assert record.on_time and record.first_reported_at == at("10:30")
+    correction.refresh_from_db()
+    assert (correction.review, correction.review_note) == (
+        Review.DISMISSED,
+        "Recount not confirmed",
+    )
+
+
+def test_a_held_version_overtaken_by_a_newer_one_can_be_dismissed(w):
+    old = held(w)
+    send(w, when="11:00")
+    response = dismiss(english(w.chetan), old)
+    assert not any("A newer version" in m for m in shown(response))
+    assert Version.objects.get(pk=old.pk).review == Review.DISMISSED
+    assert DayRecord.objects.get().current.number == 2
+
+
+def test_a_dismissed_version_cannot_be_approved_nor_dismissed_again(w):
+    version = held(w)
+    review.version_dismiss(actor=w.chetan, version=version, note="no")
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        review.version_approve(actor=w.bhavna, version=version, note="yes")
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        review.version_dismiss(actor=w.bhavna, version=version, note="again")
+    version.refresh_from_db()
+    assert (version.review, version.reviewed_by) == (Review.DISMISSED, w.chetan)
+    assert DayRecord.objects.get().current is None
+
+
+def test_an_approved_version_cannot_be_dismissed(w):
+    version = held(w)
+    review.version_approve(actor=w.chetan, version=version, note="ok")
+    response = dismiss(english(w.bhavna), version)
+    assert any("already been reviewed" in m for m in shown(response))
+    version.refresh_from_db()
+    assert (version.review, version.review_note) == (Review.APPROVED, "ok")
+    assert DayRecord.objects.get().current == version
+
+
+def test_dismiss_needs_a_note(w):
+    version = held(w)
+    response = dismiss(english(w.chetan), version, note="   ")
+    assert any("Write a note on your decision." in m for m in shown(response))
+    assert dismiss(english(w.chetan), version, note="x" * 301).status_code == 302
+    with pytest.raises(ValidationError):
+        review.version_dismiss(actor=w.chetan, version=version, note="")
+    assert Version.objects.get(pk=version.pk).review == ""
+
+
+def test_an_accepted_version_cannot_be_dismissed(w):
+    send(w)
+    version = Version.objects.get()
+    with pytest.raises(ValidationError, match="Only a version held"):
+        review.version_dismiss(actor=w.chetan, version=version, note="no")
+    assert DayRecord.objects.get().current == version
+
+
+def test_dismiss_is_post_only(w):
+    version = held(w)
+    assert english(w.chetan).get(f"/attendance/versions/{version.pk}/dismiss/").status_code == 405
+
+
+@pytest.mark.parametrize("person", ["asha", "tarun", "hari", "dev"])
+def test_school_staff_and_ddo_may_not_dismiss(w, person):
+    version = held(w)
+    status = dismiss(english(getattr(w, person)), version).status_code
+    # Inside the area: 403; a school outside the user's area stays unknown: 404.
+    assert status == (404 if person == "hari" else 403)
+    assert Version.objects.get(pk=version.pk).review == ""
+
+
+def test_officer_of_another_area_may_not_dismiss(w):
+    version = held(w)
+    for person in ("yash", "zoya"):
+        assert dismiss(english(getattr(w, person)), version).status_code == 404
+    assert Version.objects.get(pk=version.pk).reviewed_by is None
+
+
+def test_nobody_dismisses_their_own_entry(w):
+    version = held(w, user=w.bhavna)
+    response = dismiss(english(w.bhavna), version)
+    assert any("You cannot review your own entry." in m for m in shown(response))
+    assert Version.objects.get(pk=version.pk).review == ""
+    with pytest.raises(ValidationError, match="your own entry"):
+        review.version_dismiss(actor=w.bhavna, version=version, note="mine")
+    review.version_dismiss(actor=w.dinesh, version=version, note="not hers to judge")
+
+
+def test_the_dismiss_service_checks_the_actor_too(w):
+    version = held(w)
+    for person in ("asha", "dev", "yash"):
+        with pytest.raises(PermissionError):
+            review.version_dismiss(actor=getattr(w, person), version=version, note="no")
+    assert Version.objects.get(pk=version.pk).review == ""
+
+
+def test_the_held_list_offers_dismiss_beside_approve(w):
+    version = held(w)
+    page = english(w.chetan).get("/attendance/held/").content.decode()
+    assert f'action="/attendance/versions/{version.pk}/approve/"' in page
+    assert f'formaction="/attendance/versions/{version.pk}/dismiss/"' in page
+    assert ">Dismiss</button>" in page
