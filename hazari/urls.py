@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hazari.registers.urls")),
     path("", include("hazari.staff.urls")),
     path("", include("hazari.schooldays.urls")),
+    path("", include("hazari.attendance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
-"""Registers: what attendance is measured against. For now, enrolment counts per class and
-gender; imports with history, staff postings and the calendar come with the registers issue."""
+"""Registers: what attendance is measured against. Enrolment counts per class and gender, and
+(optional per state) the student register, from which enrolment can be derived."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +52,76 @@ class Enrolment(models.Model):
 
 
 TOTAL = F("boys") + F("girls") + F("third_gender")
+
+
+class Gender(models.TextChoices):
+    BOY = "M", _("Boy")
+    GIRL = "F", _("Girl")
+    THIRD_GENDER = "T", _("Third gender")
+
+
+student_id_validator = RegexValidator(
+    r"^[A-Z0-9]{1,20}$", _("A student ID has 1 to 20 letters (A–Z) and digits.")
+)
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def of_school(self, school: School) -> "StudentQuerySet":
+        """The school's current students (not those marked inactive)."""
+        return self.filter(school=school, is_active=True)
+
+
+class Student(models.Model):
+    """One child on a school's register (the state's student ID, e.g. the Samagra ID).
+
+    Personal data stays minimal: no photo, caste, religion or Aadhaar number. Without
+    django-simple-history: a register of a crore children would double every write, and a
+    history table would keep every old name and date of birth for ever (see docs/decisions.md).
+    What each import changed is on record as its ImportBatch: who, when, which file, how many
+    students new or changed.
+    """
+
+    NAME_MAX = 100
+    SECTION_MAX = 10
+
+    student_id = models.CharField(_("student ID"), max_length=20, validators=[student_id_validator])
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    class_no = models.PositiveSmallIntegerField(
+        _("class"), validators=[MinValueValidator(LOWEST_CLASS), MaxValueValidator(HIGHEST_CLASS)]
+    )
+    section = models.CharField(_("section"), max_length=SECTION_MAX, blank=True)
+    # The (school, class_no) index below serves "this school's students" as well, so the
+    # foreign key gets no index of its own: one index fewer to keep up on a crore rows.
+    school = models.ForeignKey(
+        School,
+        models.CASCADE,
+        related_name="students",
+        verbose_name=_("school"),
+        db_index=False,
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        constraints = [
+            # A constraint rather than unique=True: on PostgreSQL, unique=True adds a second
+            # (varchar_pattern_ops) index for LIKE queries that nobody runs on this column.
+            models.UniqueConstraint(fields=["student_id"], name="student_unique_id"),
+            models.CheckConstraint(
+                name="student_class_in_range",
+                condition=Q(class_no__gte=LOWEST_CLASS, class_no__lte=HIGHEST_CLASS),
+            ),
+            models.CheckConstraint(
+                name="student_gender_known", condition=Q(gender__in=Gender.values)
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "class_no"], name="student_school_class")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.name}"
