@@ -7,9 +7,10 @@ left as they are, so a district can send its own schools only.
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from hazari.imports.engine import Importer, SchoolLookup
+from hazari.lib.bulk import bulk_update_rows
 from hazari.lib.tabular import RowError
 from hazari.orgunits.categories import class_range
 from hazari.orgunits.models import School
@@ -185,11 +186,11 @@ class EnrolmentImporter(Importer):
             bulk_create_with_history(
                 new, Enrolment, batch_size=2000, default_user=who, default_change_reason=why
             )
-            bulk_update_with_history(
+            bulk_update_rows(changed, [*COUNTS, "updated"])
+            Enrolment.history.bulk_history_create(
                 changed,
-                Enrolment,
-                list(COUNTS),
                 batch_size=2000,
+                update=True,
                 default_user=who,
                 default_change_reason=why,
             )
