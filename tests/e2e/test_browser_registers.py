@@ -1,6 +1,7 @@
 """Registers in the browser: an enrolment import, a staff posting added and ended, a closure."""
 
 import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -61,7 +62,7 @@ def test_rejected_rows_are_shown_and_downloadable(page, world, login, shot, tmp_
     shot(page, "rejected")
     with page.expect_download() as download:
         page.click("a[href$='rejected-rows.csv']")
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "unknown_school" in text and "bad_count" in text
 
 
