@@ -195,8 +195,9 @@ def check(batch_id, stream: IO[bytes] | None = None) -> ImportBatch | None:
     return batch
 
 
-def apply(batch_id, stream: IO[bytes] | None = None, *, unchecked: bool = False
-          ) -> ImportBatch | None:
+def apply(
+    batch_id, stream: IO[bytes] | None = None, *, unchecked: bool = False
+) -> ImportBatch | None:
     """Write the checked file, all rows or none. With unchecked=True (the server command,
     whose operator asked for no preview) a queued batch is written in a single pass: rows
     are still checked one by one, and any rejected row still rolls the whole file back."""

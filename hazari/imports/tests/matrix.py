@@ -10,8 +10,12 @@ def _outside_import(world, who):
     batch = ImportBatch.objects.filter(uploaded_by=other).first()
     if batch is None:
         batch = ImportBatch.objects.create(
-            kind="enrolment", status="checked", file_name="x.csv", sha256="0" * 64,
-            area=other.unit, uploaded_by=other,
+            kind="enrolment",
+            status="checked",
+            file_name="x.csv",
+            sha256="0" * 64,
+            area=other.unit,
+            uploaded_by=other,
         )
     if batch in scope.imports_for(who):  # the state's people see everything
         return None
