@@ -1,0 +1,388 @@
+"""The morning rush: every school of the full demo state uploads its day's capture, through
+gunicorn, on PostgreSQL, driven by locust; and the same against a naive per-row ORM version
+of the endpoint (bench/naive_capture.py), side by side.
+
+    .venv/bin/python bench/morning_rush.py [--reuse] [--configs gthread:2x4,sync:4]
+        [--schools 20000] [--users 64] [--naive-schools 3000] [--pace 0] [--keep]
+
+1. Builds the full demo state (92,439 schools) in the database hazari_bench_rush (--reuse:
+   keep the one there from an earlier run).
+2. bench/rush_prepare.py: a current academic session, an entry window that covers the whole
+   day (see that file), one API token per school account, and var/bench/rush_captures.jsonl
+   with one valid capture per school (shuffled).
+3. For each gunicorn configuration (kind:workers[xthreads]): starts gunicorn (DEBUG off,
+   CONN_MAX_AGE 600, settings bench/rush_settings.py = the application's plus the naive URL),
+   then locust headless with --users simulated phones that take schools off one shared list,
+   each school exactly once (its own slice of the file per run, so runs never repeat a
+   school). With --schools 0 the first configuration sends every school not yet sent.
+4. The naive endpoint gets --naive-schools schools with the first configuration.
+After each run: throughput (overall and sustained: the middle 80 % of completions), latency
+p50/p95/p99/max from the load generator's own timing of every request, non-200 answers,
+receipts other than accepted/late, and in the database the captures, versions and day
+records written in the run and any duplicate (a school with two captures or two versions,
+or a day record with two versions). CPU seconds of locust, gunicorn (master and workers),
+PostgreSQL (the backends serving hazari_bench_rush, and all its processes) and the whole
+machine over the run give the load generator's share. The figures go into
+docs/benchmarks.md, "Morning rush (sync upload)".
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+import psycopg
+from common import (
+    PRODUCTION_ENV,
+    ROOT,
+    database_exists,
+    database_url,
+    drop_database,
+    manage,
+    migrate,
+    recreate_database,
+    run_child,
+)
+
+DATABASE = "hazari_bench_rush"
+WORK = ROOT / "var" / "bench"
+CAPTURES = WORK / "rush_captures.jsonl"
+PORT = 8931
+VENV_BIN = Path(sys.executable).parent
+TARGET_RATE = 300
+TARGET_P95_MS = 300
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", action="store_true", help="reuse the built state")
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse tokens and file")
+    parser.add_argument("--configs", default="gthread:2x4")
+    parser.add_argument("--schools", type=int, default=20_000, help="per run; 0 = all left")
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--pace", type=float, default=0, help="requests/s per user; 0 = max")
+    parser.add_argument("--naive-schools", type=int, default=3000)
+    parser.add_argument("--offset", type=int, default=0, help="first school of the file to send")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    print(f"machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"load before: {os.getloadavg()}")
+    if not (args.reuse and database_exists(DATABASE)):
+        recreate_database(DATABASE)
+        migrate(DATABASE)
+        build = run_child(
+            manage("build_demo_state", "--scale", "full", "--seed", "1"),
+            database=DATABASE,
+            label="build",
+        )
+        print(f"built in {build.seconds:.0f} s")
+    if not (args.skip_prepare and CAPTURES.exists()):
+        prep = run_child(
+            [sys.executable, str(ROOT / "bench" / "rush_prepare.py"), str(CAPTURES)],
+            database=DATABASE,
+            label="prepare",
+        )
+        print(prep.output.strip(), f"({prep.seconds:.0f} s)")
+    total = sum(1 for _ in CAPTURES.open())
+
+    offset = args.offset
+    summaries = []
+    for i, config in enumerate(args.configs.split(",")):
+        with Server(config) as server:
+            runs = [("app", "/api/v1/sync/captures", args.schools)]
+            if i == 0 and args.naive_schools:
+                runs.append(("naive", "/bench/naive/sync/captures", args.naive_schools))
+            for kind, path, schools in runs:
+                count = schools or (total - offset)
+                count = min(count, total - offset)
+                if count <= 0:
+                    print("no schools left in the file: rebuild, or prepare again")
+                    break
+                label = f"{kind}-{config.replace(':', '-')}-u{args.users}"
+                summary = run_load(server, label, path, offset, count, args.users, args.pace)
+                offset += count
+                summaries.append(summary)
+                print(json.dumps(summary, indent=1))
+    print()
+    print("label | sent | sustained/s | overall/s | p50 | p95 | p99 | errors | duplicates", end="")
+    print(" | locust CPU")
+    for s in summaries:
+        print(
+            f"{s['label']} | {s['sent']:,} | {s['sustained_per_s']:.0f} | {s['overall_per_s']:.0f}"
+            f" | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {s['errors']}"
+            f" | {s['duplicates']} | {s['cpu']['locust_share_of_busy']:.0%}"
+        )
+    print(f"next --offset: {offset} (of {total:,} schools)")
+    if not args.keep and not args.reuse:
+        drop_database(DATABASE)
+    return 0
+
+
+class Server:
+    """gunicorn serving the application (and the naive URL) on 127.0.0.1:PORT."""
+
+    def __init__(self, config: str) -> None:
+        kind, _, size = config.partition(":")
+        workers, _, threads = size.partition("x")
+        self.config = config
+        self.args = [
+            str(VENV_BIN / "gunicorn"),
+            "hazari.wsgi",
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            workers,
+            "-k",
+            kind,
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "5",
+        ]
+        if threads:
+            self.args += ["--threads", threads]
+        self.env = {
+            **os.environ,
+            **PRODUCTION_ENV,
+            "DATABASE_URL": database_url(DATABASE),
+            "DJANGO_SETTINGS_MODULE": "rush_settings",
+            "DATABASE_CONN_MAX_AGE": "600",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    def __enter__(self) -> "Server":
+        print("$", "DJANGO_SETTINGS_MODULE=rush_settings DEBUG=false", *self.args)
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                raise SystemExit(f"port {PORT} is in use: is another morning_rush.py running?")
+        self.log = (WORK / f"rush_gunicorn_{self.config.replace(':', '-')}.log").open("w")
+        self.proc = subprocess.Popen(
+            self.args, env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/sync/bootstrap", timeout=2)
+            except urllib.error.HTTPError:
+                break  # 401: up and answering
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("gunicorn did not start; see " + self.log.name)
+        if self.proc.poll() is not None:
+            raise SystemExit("gunicorn exited; see " + self.log.name)
+        # Every worker answers a few requests before the clock starts (imports, URL resolver).
+        for _ in range(50):
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/sync/bootstrap", timeout=5)
+        return self
+
+    def processes(self) -> list[psutil.Process]:
+        master = psutil.Process(self.proc.pid)
+        return [master, *master.children(recursive=True)]
+
+    def __exit__(self, *exc) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+        self.log.close()
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in processes:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def postgres_cpu() -> dict[int, tuple[bool, float]]:
+    """CPU seconds of every PostgreSQL process by pid, and whether it serves our database."""
+    out = {}
+    for p in psutil.process_iter(["username", "cmdline"]):
+        if p.info["username"] != "postgres":
+            continue
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        ours = f" {DATABASE} " in " ".join(p.info["cmdline"] or [])
+        out[p.pid] = (ours, t.user + t.system)
+    return out
+
+
+def postgres_delta(before: dict[int, tuple[bool, float]]) -> tuple[float, float]:
+    """(our backends', all PostgreSQL processes') CPU seconds since `before`. A backend that
+    started since counts in full; one that ended since is lost (there are none with
+    CONN_MAX_AGE on)."""
+    ours = total = 0.0
+    for pid, (is_ours, seconds) in postgres_cpu().items():
+        delta = seconds - before.get(pid, (False, 0.0))[1]
+        total += delta
+        if is_ours:
+            ours += delta
+    return ours, total
+
+
+def run_load(
+    server: Server, label: str, path: str, offset: int, count: int, users: int, pace: float
+) -> dict:
+    results = WORK / f"rush_{label}.tsv"
+    env = {
+        **os.environ,
+        "RUSH_CAPTURES": str(CAPTURES),
+        "RUSH_OFFSET": str(offset),
+        "RUSH_LIMIT": str(count),
+        "RUSH_PATH": path,
+        "RUSH_RESULTS": str(results),
+        "RUSH_PACE": str(pace),
+    }
+    cmd = [
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile_rush.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "--run-time",
+        "60m",
+        "--host",
+        f"http://127.0.0.1:{PORT}",
+        "--csv",
+        str(WORK / f"rush_{label}"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    print(f"$ RUSH_OFFSET={offset} RUSH_LIMIT={count} RUSH_PATH={path} RUSH_PACE={pace}", *cmd)
+    load_before = os.getloadavg()
+    workers = server.processes()
+    before = (
+        cpu_seconds(workers),
+        postgres_cpu(),
+        sum(psutil.cpu_times()[:3]),  # user, nice, system
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    t0 = time.time()
+    with psycopg.connect(database_url(DATABASE)) as conn:
+        db_t0 = conn.execute("SELECT now()").fetchone()[0]
+    started = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    gunicorn_cpu = cpu_seconds(workers) - before[0]
+    pg_ours, pg_cpu = postgres_delta(before[1])
+    busy = sum(psutil.cpu_times()[:3]) - before[2]
+    locust_cpu = (after_children.ru_utime + after_children.ru_stime) - (
+        before[3].ru_utime + before[3].ru_stime
+    )
+
+    rows = [line.split("\t") for line in results.read_text().splitlines() if line]
+    starts = sorted(float(r[0]) + float(r[1]) / 1000 for r in rows)  # completion times
+    latencies = sorted(float(r[1]) for r in rows)
+    lo, hi = starts[len(starts) // 10], starts[len(starts) * 9 // 10]
+    non_200 = sum(1 for r in rows if r[2] != "200")
+    receipts: dict[str, int] = {}
+    for r in rows:
+        receipts[r[3]] = receipts.get(r[3], 0) + 1
+    stored = ("accepted", "late")
+    bad_receipts = sum(n for k, n in receipts.items() if k.split(":")[0] not in stored)
+    db = db_counts(db_t0)
+    sent_schools = len({r[4] for r in rows})
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+
+    return {
+        "label": label,
+        "path": path,
+        "offset": offset,
+        "sent": len(rows),
+        "distinct_schools": sent_schools,
+        "users": users,
+        "pace_per_user": pace,
+        "wall_s": round(wall, 1),
+        "overall_per_s": len(rows) / (starts[-1] - min(float(r[0]) for r in rows)),
+        "sustained_per_s": (len(starts) * 8 // 10) / (hi - lo),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1],
+        "mean_ms": statistics.fmean(latencies),
+        "non_200": non_200,
+        "receipts": receipts,
+        "errors": non_200 + bad_receipts,
+        "db": db,
+        "duplicates": db["schools_with_two_captures"] + db["records_with_two_versions"],
+        "cpu": {
+            "wall_s": round(time.time() - t0, 1),
+            "machine_busy_s": round(busy, 1),
+            "machine_capacity_s": round(wall * (os.cpu_count() or 1), 1),
+            "locust_s": round(locust_cpu, 1),
+            "gunicorn_s": round(gunicorn_cpu, 1),
+            "postgres_ours_s": round(pg_ours, 1),
+            "postgres_all_s": round(pg_cpu, 1),
+            "locust_share_of_busy": locust_cpu / busy if busy else 0,
+            "locust_share_of_capacity": locust_cpu / (wall * (os.cpu_count() or 1)),
+        },
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }
+
+
+def db_counts(since) -> dict:
+    with psycopg.connect(database_url(DATABASE)) as conn:
+
+        def one(sql: str) -> int:
+            return int(conn.execute(sql, {"t": since}).fetchone()[0])
+
+        return {
+            "captures": one("SELECT count(*) FROM attendance_capture WHERE received_at >= %(t)s"),
+            "captures_stored": one(
+                "SELECT count(*) FROM attendance_capture WHERE received_at >= %(t)s"
+                " AND version_id IS NOT NULL"
+            ),
+            "versions": one("SELECT count(*) FROM attendance_version WHERE received_at >= %(t)s"),
+            "class_rows": one(
+                "SELECT count(*) FROM attendance_classpresence p JOIN attendance_version v"
+                " ON v.id = p.version_id WHERE v.received_at >= %(t)s"
+            ),
+            "day_records": one(
+                "SELECT count(DISTINCT record_id) FROM attendance_version"
+                " WHERE received_at >= %(t)s"
+            ),
+            "schools_with_two_captures": one(
+                "SELECT count(*) FROM (SELECT school_id, date FROM attendance_capture"
+                " WHERE received_at >= %(t)s GROUP BY 1, 2 HAVING count(*) > 1) x"
+            ),
+            "records_with_two_versions": one(
+                "SELECT count(*) FROM (SELECT record_id FROM attendance_version"
+                " GROUP BY 1 HAVING count(*) > 1) x"
+            ),
+        }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

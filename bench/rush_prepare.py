@@ -1,0 +1,123 @@
+"""Prepare a demo state for the morning rush (run by bench/morning_rush.py as a child, with
+DATABASE_URL set):
+
+* a current academic session (hazari.schooldays.services.session_ensure), so today is a
+  school day (unless it is a Sunday: the bench then refuses to run);
+* a RuleSet on the state that opens entry at 00:00, counts it on time until 23:59 and closes
+  it at 23:59, and every school's start time set to 00:00, so that a capture made "now" is
+  accepted whatever the hour of the run (the real window is 10:00–17:00 IST);
+* one API token per school account (the head master, user ID = UDISE code), written in bulk
+  (only the SHA-256 is stored, as token_issue does);
+* var/bench/rush_captures.jsonl: one line per school, in random order: its token, school id
+  and a valid capture's classes (every class it teaches, present ≤ enrolled).
+
+    DATABASE_URL=... .venv/bin/python bench/rush_prepare.py OUT.jsonl
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import random
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazari.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from hazari.accounts.models import ApiToken, User  # noqa: E402
+from hazari.accounts.roles import Role  # noqa: E402
+from hazari.attendance.models import RuleSet  # noqa: E402
+from hazari.orgunits.models import Level, OrgUnit, School  # noqa: E402
+from hazari.registers.models import Enrolment, academic_year_of  # noqa: E402
+from hazari.schooldays.services import session_ensure  # noqa: E402
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    today = timezone.localdate()
+    year = academic_year_of(today)
+    session = session_ensure(start_year=year)
+    print(f"session {session.start}–{session.end}, weekly off {session.weekly_off}; today {today}")
+    state = OrgUnit.objects.get(level=Level.STATE)
+    RuleSet.objects.update_or_create(
+        unit=state,
+        defaults={
+            "opens_at": datetime.time(0, 0),
+            "on_time_until": datetime.time(23, 59),
+            "on_time_minutes": 24 * 60,
+            "day_closes_at": datetime.time(23, 59),
+        },
+    )
+    School.objects.update(start_time=datetime.time(0, 0))
+
+    enrolled: dict[int, dict[int, tuple[int, int, int]]] = {}
+    for school_id, class_no, b, g, t in Enrolment.objects.filter(academic_year=year).values_list(
+        "school_id", "class_no", "boys", "girls", "third_gender"
+    ):
+        enrolled.setdefault(school_id, {})[class_no] = (b, g, t)
+    accounts = dict(
+        User.objects.filter(role=Role.HEAD_MASTER, unit__level=Level.SCHOOL).values_list(
+            "unit_id", "pk"
+        )
+    )
+    rng = random.Random(1)
+    now = timezone.now()
+    expires = now + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+    lines, tokens = [], []
+    for school in School.objects.select_related("unit").iterator(chunk_size=5000):
+        raw = secrets.token_urlsafe(32)
+        tokens.append(
+            ApiToken(
+                user_id=accounts[school.pk],
+                key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                device_id=f"rush-{school.pk}",
+                created=now,
+                expires_at=expires,
+            )
+        )
+        rows = enrolled.get(school.pk, {})
+        classes = []
+        for class_no in school.classes:
+            b, g, t = rows.get(class_no, (0, 0, 0))
+            # About nine in ten children present, never more than enrolled.
+            classes.append(
+                {
+                    "class_no": class_no,
+                    "boys": int(b * rng.uniform(0.8, 1.0)),
+                    "girls": int(g * rng.uniform(0.8, 1.0)),
+                    "third_gender": t,
+                }
+            )
+        lines.append(
+            json.dumps(
+                {
+                    "token": raw,
+                    "school_id": school.pk,
+                    "udise": school.unit.code,
+                    "classes": classes,
+                }
+            )
+        )
+    with transaction.atomic():
+        ApiToken.objects.filter(device_id__startswith="rush-").delete()
+        ApiToken.objects.bulk_create(tokens, batch_size=5000)
+    rng.shuffle(lines)
+    out.write_text("\n".join(lines) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{len(lines):,} schools, {len(tokens):,} tokens → {out}")
+
+
+if __name__ == "__main__":
+    main()
