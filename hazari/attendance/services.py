@@ -220,117 +220,105 @@ def _judge(*, school, data, rules, problems, received_at, clock_offset) -> Verdi
 
 
 def check_content(*, school: School, data: CaptureIn, rules: Rules) -> list[Problem]:
-    """Every class the school teaches, each once, 0 ≤ present ≤ enrolled; every staff member
+    """Every class the school teaches, each once, 0 <= present <= enrolled; every staff member
     posted there that day, each once, with a known status."""
     problems: list[Problem] = []
+
+    def report(field_: str, code: str, message: str, **params: object) -> None:
+        problems.append(Problem.of(field_, code, message, **params))
+
+    _check_classes(school, data, report)
+    _check_staff(school, data, report)
+    if data.meals_served is not None and data.meals_served < 0:
+        report("meals_served", "negative", gettext_noop("A count cannot be below 0."))
+    if len(data.reason) > 300:
+        report("reason", "too_long", gettext_noop("The reason has at most 300 characters."))
+    return problems
+
+
+def _check_classes(school: School, data: CaptureIn, report) -> None:
     taught = list(school.classes)
     enrolled = {
         e.class_no: e
         for e in Enrolment.objects.filter(school=school, academic_year=academic_year_of(data.date))
     }
     seen: set[int] = set()
+    unknown = False
     for i, c in enumerate(data.classes):
         where = f"classes[{i}]"
         if c.class_no not in taught:
-            problems.append(
-                Problem.of(
-                    f"{where}.class_no",
-                    "unknown_class",
-                    gettext_noop("This school does not teach class %(class_no)s."),
-                    class_no=c.class_no,
-                )
+            unknown = True
+            report(
+                f"{where}.class_no",
+                "unknown_class",
+                gettext_noop("This school does not teach class %(class_no)s."),
+                class_no=c.class_no,
             )
             continue
         if c.class_no in seen:
-            problems.append(
-                Problem.of(
-                    f"{where}.class_no",
-                    "duplicate_class",
-                    gettext_noop("Class %(class_no)s is given twice."),
-                    class_no=c.class_no,
-                )
+            report(
+                f"{where}.class_no",
+                "duplicate_class",
+                gettext_noop("Class %(class_no)s is given twice."),
+                class_no=c.class_no,
             )
         seen.add(c.class_no)
         row = enrolled.get(c.class_no)
         for gender in ("boys", "girls", "third_gender"):
             present, limit = getattr(c, gender), getattr(row, gender, 0)
             if present < 0:
-                problems.append(
-                    Problem.of(
-                        f"{where}.{gender}", "negative", gettext_noop("A count cannot be below 0.")
-                    )
-                )
+                report(f"{where}.{gender}", "negative", gettext_noop("A count cannot be below 0."))
             elif present > limit:
-                problems.append(
-                    Problem.of(
-                        f"{where}.{gender}",
-                        "more_than_enrolled",
-                        gettext_noop(
-                            "Class %(class_no)s: %(present)s present but only "
-                            "%(enrolled)s enrolled."
-                        ),
-                        class_no=c.class_no,
-                        present=present,
-                        enrolled=limit,
-                    )
+                report(
+                    f"{where}.{gender}",
+                    "more_than_enrolled",
+                    gettext_noop(
+                        "Class %(class_no)s: %(present)s present but only %(enrolled)s enrolled."
+                    ),
+                    class_no=c.class_no,
+                    present=present,
+                    enrolled=limit,
                 )
-    for class_no in taught:
-        if class_no not in seen and not any(p.code == "unknown_class" for p in problems):
-            problems.append(
-                Problem.of(
+    if not unknown:
+        for class_no in taught:
+            if class_no not in seen:
+                report(
                     "classes",
                     "missing_class",
                     gettext_noop("Class %(class_no)s is missing."),
                     class_no=class_no,
                 )
-            )
+
+
+def _check_staff(school: School, data: CaptureIn, report) -> None:
     posted = set(Posting.objects.at(school).on(data.date).values_list("pk", flat=True))
     marked: set[int] = set()
     for i, s in enumerate(data.staff):
         where = f"staff[{i}]"
         if s.posting_id not in posted:
-            problems.append(
-                Problem.of(
-                    f"{where}.posting_id",
-                    "not_posted",
-                    gettext_noop("This person is not posted at the school on that day."),
-                )
+            report(
+                f"{where}.posting_id",
+                "not_posted",
+                gettext_noop("This person is not posted at the school on that day."),
             )
         elif s.posting_id in marked:
-            problems.append(
-                Problem.of(
-                    f"{where}.posting_id",
-                    "duplicate_staff",
-                    gettext_noop("This person is marked twice."),
-                )
+            report(
+                f"{where}.posting_id",
+                "duplicate_staff",
+                gettext_noop("This person is marked twice."),
             )
         if s.status not in StaffStatus.values:
-            problems.append(
-                Problem.of(
-                    f"{where}.status",
-                    "bad_status",
-                    gettext_noop("The status must be P, A, L or D."),
-                )
+            report(
+                f"{where}.status", "bad_status", gettext_noop("The status must be P, A, L or D.")
             )
         marked.add(s.posting_id)
     if posted - marked:
-        problems.append(
-            Problem.of(
-                "staff",
-                "missing_staff",
-                gettext_noop("%(count)s posted staff members are not marked."),
-                count=len(posted - marked),
-            )
+        report(
+            "staff",
+            "missing_staff",
+            gettext_noop("%(count)s posted staff members are not marked."),
+            count=len(posted - marked),
         )
-    if data.meals_served is not None and data.meals_served < 0:
-        problems.append(
-            Problem.of("meals_served", "negative", gettext_noop("A count cannot be below 0."))
-        )
-    if len(data.reason) > 300:
-        problems.append(
-            Problem.of("reason", "too_long", gettext_noop("The reason has at most 300 characters."))
-        )
-    return problems
 
 
 def _store(
