@@ -7,10 +7,9 @@ left as they are, so a district can send its own schools only.
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history
 
 from hazari.imports.engine import Importer, SchoolLookup
-from hazari.lib.bulk import bulk_update_rows
+from hazari.lib.bulk import bulk_insert_with_history, bulk_update_rows
 from hazari.lib.tabular import RowError
 from hazari.orgunits.categories import class_range
 from hazari.orgunits.models import School
@@ -183,8 +182,12 @@ class EnrolmentImporter(Importer):
         self.outcome.changed += len(changed)
         if write and not self.outcome.rejected:
             who, why = self.batch.uploaded_by, self.batch.source
-            bulk_create_with_history(
-                new, Enrolment, batch_size=2000, default_user=who, default_change_reason=why
+            bulk_insert_with_history(
+                new,
+                ["school_id", "academic_year", "class_no", *COUNTS, "updated"],
+                user=who,
+                reason=why,
+                when=timezone.now(),
             )
             bulk_update_rows(changed, [*COUNTS, "updated"])
             Enrolment.history.bulk_history_create(
