@@ -24,8 +24,9 @@ from array import array
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, reset_queries
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -86,9 +87,9 @@ def id_key(student_id: str) -> int:
 class SeenIds:
     """The student IDs a file has had so far, each with the row it was first on.
 
-    A file of a crore rows must be checked for repeated IDs without a Python set of a crore
-    strings: that alone is well over 1 GB (a short str is ~50 bytes, the set's table 16 bytes
-    a slot, and a dict for the row numbers more again). Instead each ID becomes one 64-bit
+    A file of a crore rows must be checked for repeated IDs without a Python dict of a crore
+    strings to row numbers: that alone is well over 1 GB (58 bytes a 9-digit str, 28 an int,
+    and the dict's own table). Instead each ID becomes one 64-bit
     key (id_key) in a flat open-addressing hash table — an array('Q') of keys with linear
     probing and an array('I') of row numbers alongside: 12 bytes a slot, kept at most 70% full.
     A crore IDs take a table of 2**24 slots, 200 MB, and 300 MB for a moment while it grows.
@@ -98,8 +99,8 @@ class SeenIds:
     Considered and not chosen: a sorted array of hashes checked in finish() (sorting a crore
     values in pure Python builds a list of a crore int objects, ~600 MB, and the chunks would
     be counted and written before the duplicates were known); a temporary table with a unique
-    key (a crore extra inserts in the dry run and again in the apply pass, which doubles the
-    database work of the check).
+    key (a crore extra inserts and lookups in every pass, the dry run included, which
+    doubles the database work of a check).
 
     IDs that are not short digit strings are hashed: two different ones can share a key
     (for a crore of them, about one file in 100,000), and the later is then reported as a
@@ -325,6 +326,10 @@ class StudentImporter(Importer):
         return errors, student_id, Current(name, gender, class_no, section, school_id, born)
 
     def feed(self, rows, *, write: bool) -> None:
+        if settings.DEBUG:
+            # With DEBUG on, Django keeps the SQL of the last 9,000 queries; with a chunk's
+            # IDs and bulk inserts in them, that is over 1 GB by the end of a crore rows.
+            reset_queries()
         wanted: dict[str, tuple[int, Current]] = {}
         for row, cells in rows:
             errors, student_id, current = self._parse(row, cells)

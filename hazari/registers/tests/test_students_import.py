@@ -320,3 +320,14 @@ def test_seen_ids_handle_consecutive_ids():
         seen.first_row(id_key(str(10**8 + n)), n + 2)
     assert seen.first_row(id_key(str(10**8 + 123)), 0) == 125
     assert seen.nbytes == 12 * 2**19  # 200,000 keys, at most 70% full
+
+
+def test_with_debug_on_the_query_log_does_not_grow_with_the_file(world, settings, monkeypatch):
+    from django.db import connection
+
+    settings.DEBUG = True
+    monkeypatch.setattr(StudentImporter, "chunk_size", 2)
+    rows = [f"{100 + i},Child {i},M,1,,23320100101," for i in range(40)]
+    import_file(logged_in(world.dinesh), csv_file(*rows))
+    assert Student.objects.count() == 40
+    assert len(connection.queries) < 20  # the last chunk's and the engine's, not 20 chunks'
