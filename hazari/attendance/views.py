@@ -280,9 +280,8 @@ def held_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "attendance/held.html", ctx)
 
 
-@login_required
-@require_POST
-def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+def _review(request: AuthedRequest, pk: int, decide, done: str) -> HttpResponse:
+    """Approve or dismiss a held version: the same checks, form and messages for both."""
     version = review.version_for(request.user, pk)
     if not may_review_attendance(request.user):
         raise PermissionDenied
@@ -291,14 +290,14 @@ def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("attendance_held")
     try:
-        review.version_approve(actor=request.user, version=version, note=form.cleaned_data["note"])
+        decide(actor=request.user, version=version, note=form.cleaned_data["note"])
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
         record = version.record
         messages.success(
             request,
-            _("Version %(number)s is now the attendance of %(school)s for %(day)s.")
+            done
             % {
                 "number": version.number,
                 "school": record.school.unit.name,
@@ -306,31 +305,25 @@ def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
             },
         )
     return redirect("attendance_held")
+
+
+@login_required
+@require_POST
+def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _review(
+        request,
+        pk,
+        review.version_approve,
+        _("Version %(number)s is now the attendance of %(school)s for %(day)s."),
+    )
 
 
 @login_required
 @require_POST
 def version_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
-    version = review.version_for(request.user, pk)
-    if not may_review_attendance(request.user):
-        raise PermissionDenied
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("attendance_held")
-    try:
-        review.version_dismiss(actor=request.user, version=version, note=form.cleaned_data["note"])
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        record = version.record
-        messages.success(
-            request,
-            _("Version %(number)s of %(school)s for %(day)s is dismissed: it does not count.")
-            % {
-                "number": version.number,
-                "school": record.school.unit.name,
-                "day": record.date.strftime("%d-%m-%Y"),
-            },
-        )
-    return redirect("attendance_held")
+    return _review(
+        request,
+        pk,
+        review.version_dismiss,
+        _("Version %(number)s of %(school)s for %(day)s is dismissed: it does not count."),
+    )
