@@ -82,7 +82,7 @@ def test_reimport_is_unchanged_and_changes_update(world):
     assert Student.objects.get(student_id="123456790").updated == stamp
 
 
-def test_names_with_quotes_and_commas_survive_an_update(world):
+def test_names_with_quotes_and_commas_survive_insert_and_update(world):
     client = logged_in(world.dinesh)
     import_file(client, csv_file(RAVI, SITA))
     tricky = 'Ravi "Raju" O\'Brien, {Jr.} \\ रवि'
@@ -92,10 +92,12 @@ def test_names_with_quotes_and_commas_survive_an_update(world):
         csv_file(
             f'123456789,"{escaped}",M,3,A,23320100101,2017-06-14',
             "123456790,Sita Devi,F,8,,23320100201,2018-01-31",  # class and date of birth
+            f'777,"{escaped}",T,2,,23320100101,',  # new
         ),
     )
-    assert (batch.status, batch.changed) == (Status.APPLIED, 2)
+    assert (batch.status, batch.changed, batch.new) == (Status.APPLIED, 2, 1)
     assert register()["123456789"][0] == tricky
+    assert register()["777"] == (tricky, "T", 2, "", world.school_a.pk, None)
     assert register()["123456790"] == (
         "Sita Devi",
         "F",
