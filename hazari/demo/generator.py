@@ -1,14 +1,16 @@
 """Building the demo state: Madhya Pradesh's real districts and blocks, with made-up clusters,
-schools, people and enrolment below them (see hazari.demo.plan for what is made up, and how).
+schools, people, enrolment and staff postings below them (see hazari.demo.plan for what is
+made up, and how), and the academic session running today.
 
 Units go in through hazari.orgunits.importing.import_units, the path a CSV import takes, so
-that building the demo also exercises the importer at the state's real size. Users and
-enrolment go in with bulk inserts.
+that building the demo also exercises the importer at the state's real size. Users, enrolment
+and postings (one for every teacher, with its history record) go in with bulk inserts.
 
 Mauganj, Maihar and Pandhurna (districts since 2023) are created, but the block list still
 has their blocks under Rewa, Satna and Chhindwara, so they have no blocks and no schools.
 """
 
+import datetime
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,13 +23,19 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from hazari.accounts.models import User
+from hazari.accounts.roles import Role
 from hazari.demo.people import Person, people, teachers_for
 from hazari.demo.plan import SCALES, StatePlan, plan_state
 from hazari.demo.sources import STATE_CODE, STATE_NAME_EN, STATE_NAME_HI
 from hazari.demo.wipe import StillReferenced, delete_all
+from hazari.lib.bulk import bulk_insert_with_history
+from hazari.orgunits.categories import class_range
 from hazari.orgunits.importing import import_units
 from hazari.orgunits.models import Level, OrgUnit
 from hazari.registers.models import Enrolment, academic_year_of
+from hazari.schooldays.models import AcademicSession
+from hazari.schooldays.services import session_ensure
+from hazari.staff.models import REASON_HRMIS, Posting, Source
 
 DEMO_PASSWORD = "hazari-demo"  # noqa: S105 (public: printed with every demo log-in)
 BATCH = 5000
@@ -77,6 +85,8 @@ def build(
                 _timed(phase, bar, log, _import, level, rows, state, bar)
             _timed("enrolment", bar, log, _write_enrolment, plan, bar)
             _timed("accounts", bar, log, _write_people, plan, seed, bar)
+            _timed("postings", bar, log, _write_postings, plan, seed, bar)
+            _timed("calendar", bar, log, _write_session, state)
             bar.set_description("commit")
             committing = time.perf_counter()
         # On PostgreSQL Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so the
@@ -91,9 +101,13 @@ def reset_demo() -> None:
     user through a protected key: those are someone's work, and not the demo's to delete.
     """
     try:
-        # The history of made-up enrolment is nobody's record.
+        # The history of made-up enrolment and postings is nobody's record.
         delete_all(Enrolment.history.all())
         delete_all(Enrolment.objects.all())
+        demo_postings = Posting.objects.filter(source=Source.HRMIS, created_by=None)
+        delete_all(Posting.history.filter(id__in=demo_postings.values("pk")))
+        delete_all(demo_postings)
+        delete_all(AcademicSession.objects.all())
         # A superuser is kept, but cannot hold on to a unit that is about to go.
         User.objects.filter(is_superuser=True).update(unit=None)
         delete_all(User.objects.filter(is_superuser=False))
@@ -199,6 +213,56 @@ def _write_people(plan: StatePlan, seed: int, bar: tqdm) -> int:
     return _bulk_create(User, map(user, people(plan, seed)), bar)
 
 
+def _write_postings(plan: StatePlan, seed: int, bar: tqdm) -> int:
+    """A posting for every teacher, from the HRMIS as it were, since the session began: the
+    staff a head master marks every day."""
+    school_ids = dict(OrgUnit.objects.filter(level=Level.SCHOOL).values_list("code", "pk"))
+    categories = {s.udise_code: s.category for _, s in plan.schools()}
+    start = session_start(timezone.localdate())
+    postings = [
+        Posting(
+            employee_code=person.username,
+            name=person.name,
+            designation=designation_for(categories[person.unit[1]]),
+            school_id=school_ids[person.unit[1]],
+            mobile=person.mobile,
+            start_date=start,
+            source=Source.HRMIS,
+            reason=REASON_HRMIS,
+        )
+        for person in people(plan, seed)
+        if person.role == Role.TEACHER
+    ]
+    fields = ["employee_code", "name", "designation", "school", "mobile", "start_date", "source"]
+    fields += ["reason", "ended_reason", "created"]
+    bulk_insert_with_history(
+        postings, fields, user=None, reason=REASON_HRMIS, when=timezone.now(), batch_size=BATCH
+    )
+    bar.update(len(postings))
+    return len(postings)
+
+
+def _write_session(state: OrgUnit) -> int:
+    """The academic session running today (April to March, Sunday off)."""
+    session_ensure(start_year=academic_year_of(timezone.localdate()), state=state)
+    return 1
+
+
+def session_start(day: datetime.date) -> datetime.date:
+    return datetime.date(academic_year_of(day), 4, 1)
+
+
+def designation_for(category: int) -> str:
+    top = max(class_range(category))
+    if top <= 5:
+        return "Primary Teacher"
+    if top <= 8:
+        return "Middle School Teacher"
+    if top <= 10:
+        return "High School Teacher"
+    return "Higher Secondary Teacher"
+
+
 def _bulk_create(model: type[models.Model], objects: Iterable[models.Model], bar: tqdm) -> int:
     written = 0
     it = iter(objects)
@@ -217,7 +281,8 @@ def _rows_to_write(plan: StatePlan) -> int:
     officers = 2 + len(plan.districts) + 2 * sum(1 for _ in plan.blocks())
     officers += sum(1 for _ in plan.clusters())
     school_people = sum(1 + teachers_for(s) for s in schools)
-    return units + enrolment + officers + school_people
+    postings = sum(teachers_for(s) for s in schools)
+    return units + enrolment + officers + school_people + postings
 
 
 @contextmanager

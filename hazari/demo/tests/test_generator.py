@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from hazari.accounts.models import AccountEvent, User
 from hazari.accounts.roles import Role, role_fits_level
@@ -17,6 +18,8 @@ from hazari.demo.wipe import StillReferenced, delete_all
 from hazari.orgunits.categories import Category
 from hazari.orgunits.models import Level, OrgUnit, School
 from hazari.registers.models import Enrolment
+from hazari.schooldays.models import AcademicSession
+from hazari.staff.models import Posting
 
 NEW_DISTRICTS = {"Mauganj", "Maihar", "Pandhurna"}
 
@@ -103,6 +106,29 @@ def test_every_user_belongs_to_a_unit_their_role_fits(demo):
     assert roles[Role.DISTRICT_OFFICER] == 3
     assert roles[Role.STATE_OFFICER] == roles[Role.STATE_ADMIN] == 1
     assert 300 <= roles[Role.TEACHER] <= 6 * 300
+
+
+def test_every_teacher_is_posted_at_their_school_since_the_session_began(demo):
+    teachers = {
+        u.username: (u.unit_id, u.name)
+        for u in User.objects.filter(role=Role.TEACHER).only("username", "unit_id", "name")
+    }
+    postings = {
+        p.employee_code: (p.school_id, p.name)
+        for p in Posting.objects.filter(end_date=None).only("employee_code", "school_id", "name")
+    }
+    assert postings == teachers
+    today = timezone.localdate()
+    session = AcademicSession.objects.get()
+    assert session.start <= today <= session.end
+    assert set(Posting.objects.values_list("start_date", flat=True)) == {session.start}
+    assert Posting.history.count() == len(postings)  # each with its "+" record
+    school = School.objects.get(unit__code=min(teachers_school_codes()))
+    assert Posting.objects.at(school).on(today).count() >= 1
+
+
+def teachers_school_codes() -> set[str]:
+    return set(User.objects.filter(role=Role.TEACHER).values_list("unit__code", flat=True))
 
 
 def test_a_school_account_is_the_school_and_its_head_master(demo):
