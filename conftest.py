@@ -24,6 +24,15 @@ def _empty_sms_outbox():
 
 
 @pytest.fixture(autouse=True)
+def _empty_memos():
+    # What a process keeps for a while (today's calendar, the rule overrides) must not leak
+    # from one test's rolled-back transaction into the next test.
+    from hazari.lib.memo import Memo
+
+    Memo.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _reset_axes_cache(settings):
     # Each test starts with no failed log-ins counted.
     from django.core.cache import cache

@@ -2,7 +2,7 @@
 
 Started by bench/morning_rush.py; the settings come from the environment:
 
-    RUSH_CAPTURES   the prepared file (one JSON line per school: token, school_id, classes)
+    RUSH_CAPTURES   the prepared file (one JSON line per school: token, school_id, capture)
     RUSH_OFFSET     the first line to send (each run takes its own slice of schools)
     RUSH_LIMIT      how many schools to send
     RUSH_PATH       the endpoint (default /api/v1/sync/captures)
@@ -59,8 +59,8 @@ class Phone(FastHttpUser):
             "date": now[:10],
             "captured_at": now,
             "classes": school["classes"],
-            "staff": [],
-            "meals_served": None,
+            "staff": school["staff"],
+            "meals_served": school["meals_served"],
         }
         body = {"sent_at": now, "device_id": f"rush-{school['school_id']}", "captures": [capture]}
         started = time.time()

@@ -9,7 +9,8 @@ DATABASE_URL set):
 * one API token per school account (the head master, user ID = UDISE code), written in bulk
   (only the SHA-256 is stored, as token_issue does);
 * var/bench/rush_captures.jsonl: one line per school, in random order: its token, school id
-  and a valid capture's classes (every class it teaches, present ≤ enrolled).
+  and a valid capture: every class it teaches (present ≤ enrolled), every staff member posted
+  there today (mostly present), and meals served (≤ present in classes 1–8).
 
     DATABASE_URL=... .venv/bin/python bench/rush_prepare.py OUT.jsonl
 """
@@ -41,6 +42,7 @@ from hazari.attendance.models import RuleSet  # noqa: E402
 from hazari.orgunits.models import Level, OrgUnit, School  # noqa: E402
 from hazari.registers.models import Enrolment, academic_year_of  # noqa: E402
 from hazari.schooldays.services import session_ensure  # noqa: E402
+from hazari.staff.models import Posting  # noqa: E402
 
 
 def main() -> None:
@@ -66,6 +68,9 @@ def main() -> None:
         "school_id", "class_no", "boys", "girls", "third_gender"
     ):
         enrolled.setdefault(school_id, {})[class_no] = (b, g, t)
+    staff: dict[int, list[int]] = {}
+    for school_id, posting_id in Posting.objects.on(today).values_list("school_id", "pk"):
+        staff.setdefault(school_id, []).append(posting_id)
     accounts = dict(
         User.objects.filter(role=Role.HEAD_MASTER, unit__level=Level.SCHOOL).values_list(
             "unit_id", "pk"
@@ -99,6 +104,11 @@ def main() -> None:
                     "third_gender": t,
                 }
             )
+        marks = [
+            {"posting_id": pk, "status": rng.choices("PALD", weights=(85, 5, 7, 3))[0]}
+            for pk in staff.get(school.pk, [])
+        ]
+        fed = sum(c["boys"] + c["girls"] + c["third_gender"] for c in classes if c["class_no"] <= 8)
         lines.append(
             json.dumps(
                 {
@@ -106,6 +116,8 @@ def main() -> None:
                     "school_id": school.pk,
                     "udise": school.unit.code,
                     "classes": classes,
+                    "staff": marks,
+                    "meals_served": int(fed * rng.uniform(0.9, 1.0)) if fed else None,
                 }
             )
         )

@@ -12,7 +12,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from hazari.accounts.models import User
-from hazari.orgunits.models import OrgUnit, OrgUnitQuerySet, School, SchoolQuerySet
+from hazari.orgunits.models import (
+    OrgUnit,
+    OrgUnitQuerySet,
+    School,
+    SchoolFacts,
+    SchoolQuerySet,
+)
 
 if TYPE_CHECKING:
     from hazari.imports.models import ImportBatch
@@ -28,6 +34,12 @@ def schools_for(user: User) -> SchoolQuerySet:
     if not user.is_authenticated or not user.is_active or user.unit is None:
         return School.objects.none()
     return School.objects.under(user.unit)
+
+
+def school_facts_for(user: User, pk: int) -> SchoolFacts | None:
+    """A school of the user's area as the capture upload needs it; None outside the area."""
+    found = schools_for(user).filter(pk=pk).facts()
+    return found[0] if found else None
 
 
 def users_for(user: User) -> QuerySet[User]:

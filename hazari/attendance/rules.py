@@ -11,15 +11,21 @@ device's clock offset, measured at every sync as (server time − the device's s
 and judges the corrected time. A device clock off by more than the limit (a phone reset to
 1970, a clock set a day back) is never silently trusted: the capture is held for an officer's
 review, or rejected, as the state chooses.
+
+The overrides are kept by each process for a minute (hazari.lib.memo): a change made in
+another process applies within that minute.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from hazari.attendance.models import RuleSet, Status
+from hazari.lib.memo import Memo
 from hazari.orgunits.models import School
 
 
@@ -42,19 +48,34 @@ FUTURE_TOLERANCE = datetime.timedelta(minutes=2)
 
 def rules_for(school: School) -> Rules:
     """The school's rules: the defaults, overridden from the state down to the school."""
-    chain = [*school.unit.ancestor_ids(), school.unit_id]
-    depth = {unit_id: i for i, unit_id in enumerate(chain)}
-    rules = Rules()
-    for row in sorted(RuleSet.objects.filter(unit_id__in=chain), key=lambda r: depth[r.unit_id]):
-        rules = replace(
-            rules,
-            **{
-                name: getattr(row, name)
-                for name in RULE_FIELDS
-                if getattr(row, name) not in (None, "")
-            },
-        )
+    return rules_along([*school.unit.ancestor_ids(), school.unit_id])
+
+
+def rules_along(chain: Sequence[int | None]) -> Rules:
+    """The rules of the last unit of `chain` (unit ids from the state down; None ids are
+    skipped): each unit's overrides replace those of the units above it."""
+    overrides = OVERRIDES.get(None)
+    rules = DEFAULT_RULES
+    for unit_id in chain:
+        changes = overrides.get(unit_id) if unit_id is not None else None
+        if changes:
+            rules = replace(rules, **changes)
     return rules
+
+
+def _load_overrides(_: None) -> dict[int, dict[str, Any]]:
+    """{unit id: the fields its RuleSet sets}. A state has a handful of these rows."""
+    return {
+        row.unit_id: {
+            name: getattr(row, name) for name in RULE_FIELDS if getattr(row, name) not in (None, "")
+        }
+        for row in RuleSet.objects.all()
+    }
+
+
+# Every upload asks for its school's rules; the process keeps the overrides for a minute.
+OVERRIDES: Memo[None, dict[int, dict[str, Any]]] = Memo(_load_overrides, seconds=60)
+DEFAULT_RULES = Rules()
 
 
 @dataclass(frozen=True)

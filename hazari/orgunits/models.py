@@ -8,6 +8,7 @@ parents in practice, and `OrgUnit.parent` is derived from them. See docs/decisio
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from django.core.validators import RegexValidator
@@ -156,10 +157,49 @@ class OrgUnit(models.Model):
         setattr(self, f"{ANCESTOR_FIELDS[parent.level]}_id", parent.pk)
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolFacts:
+    """A school as the upload of a capture needs it, read in one query without model objects."""
+
+    id: int
+    state_id: int
+    district_id: int
+    block_id: int
+    cluster_id: int
+    start_time: datetime.time
+    classes: range
+
+    @property
+    def row(self) -> tuple[int, int, int, int, int]:
+        """The school, then its ancestors from the state down (hazari.schooldays.days)."""
+        return (self.id, self.state_id, self.district_id, self.block_id, self.cluster_id)
+
+    @property
+    def chain(self) -> tuple[int, int, int, int, int]:
+        """Its ancestors from the state down, then the school."""
+        return (self.state_id, self.district_id, self.block_id, self.cluster_id, self.id)
+
+
 class SchoolQuerySet(models.QuerySet["School"]):
     def under(self, unit: OrgUnit) -> "SchoolQuerySet":
         """Every school in the unit's subtree: one indexed equality, never a walk."""
         return self.filter(unit.subtree_q("unit__"))
+
+    def facts(self) -> list[SchoolFacts]:
+        return [
+            SchoolFacts(pk, state, district, block, cluster, start, class_range(cat, low, high))
+            for pk, state, district, block, cluster, start, cat, low, high in self.values_list(
+                "pk",
+                "unit__state_id",
+                "unit__district_id",
+                "unit__block_id",
+                "unit__cluster_id",
+                "start_time",
+                "category",
+                "lowest_class_override",
+                "highest_class_override",
+            )
+        ]
 
 
 class School(models.Model):

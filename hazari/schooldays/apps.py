@@ -6,3 +6,10 @@ class SchoolDaysConfig(AppConfig):
     name = "hazari.schooldays"
     label = "schooldays"
     verbose_name = _("School calendar")
+
+    def ready(self) -> None:
+        from hazari.lib.memo import clear_on_change
+        from hazari.schooldays.days import DAY_CALENDARS
+        from hazari.schooldays.models import AcademicSession, Closure, WorkingDay
+
+        clear_on_change(DAY_CALENDARS, AcademicSession, Closure, WorkingDay)

@@ -11,6 +11,11 @@ Three ways to ask, all following the rules in hazari.schooldays.models:
   schools on one day cost about as much as the few schools that have a closure of their own.
 * `open_schools_q(day, prefix)` — a filter for "school units open on this day", to use inside
   an aggregate query (three queries to build it, none per school).
+* `day_calendar(day).row_status(row, day)` — one school on one day with no query at all in the
+  usual case: the day's sessions, closures and working days of every state are kept by the
+  process for CALENDAR_SECONDS (hazari.lib.memo). For the upload of captures, where thousands
+  of schools a minute ask about the same day. A closure entered in another process is seen
+  here within CALENDAR_SECONDS.
 
 When several closures apply to a school on a day, the one entered for the highest unit is
 reported (a state holiday before a district's, before a school's own), then the earliest,
@@ -27,6 +32,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hazari.lib.memo import Memo
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
 from hazari.schooldays.models import AcademicSession, Closure, WorkingDay
 
@@ -140,6 +146,13 @@ class SchoolCalendar:
     @property
     def school_ids(self) -> list[int]:
         return list(self.rows)
+
+    def row_status(self, row: SchoolRow, day: datetime.date) -> DayStatus:
+        """The status of a school given as its row (id, then its ancestors' ids from the state
+        down), which need not be among self.rows."""
+        if not self.start <= day <= self.end:
+            raise ValueError(f"{day} is outside {self.start}..{self.end}")
+        return self._work_out(row)[(day - self.start).days]
 
     def statuses(self, school_id: int) -> list[DayStatus]:
         """The school's status on each of self.days, in order."""
@@ -307,6 +320,37 @@ def school_calendar(
         closures_by_unit=dict(closures_by_unit),
         working_days_by_unit=dict(working_by_unit),
     )
+
+
+CALENDAR_SECONDS = 30
+
+
+def _load_day_calendar(day: datetime.date) -> SchoolCalendar:
+    """Everything that decides any school's status on the day: three queries."""
+    closures_by_unit: dict[int, list[Closure]] = defaultdict(list)
+    for c in Closure.objects.filter(start__lte=day, end__gte=day).order_by("start", "pk"):
+        closures_by_unit[c.unit_id].append(c)
+    working_by_unit: dict[int, list[WorkingDay]] = defaultdict(list)
+    for w in WorkingDay.objects.filter(day=day).order_by("pk"):
+        working_by_unit[w.unit_id].append(w)
+    return SchoolCalendar(
+        start=day,
+        end=day,
+        rows={},
+        sessions=list(AcademicSession.objects.filter(start__lte=day, end__gte=day)),
+        closures_by_unit=dict(closures_by_unit),
+        working_days_by_unit=dict(working_by_unit),
+    )
+
+
+DAY_CALENDARS: Memo[datetime.date, SchoolCalendar] = Memo(
+    _load_day_calendar, seconds=CALENDAR_SECONDS
+)
+
+
+def day_calendar(day: datetime.date) -> SchoolCalendar:
+    """Every school's calendar for one day, kept by the process (see the module's docstring)."""
+    return DAY_CALENDARS.get(day)
 
 
 def open_days(

@@ -3,9 +3,10 @@ import uuid
 
 import pytest
 
-from hazari.attendance.models import Capture, DayRecord, Version
+from hazari.attendance.models import Capture, DayRecord, RuleSet, Version
 from hazari.attendance.services import CaptureIn, ClassCount, StaffMark, capture_submit
 from hazari.attendance.tests.conftest import DAY, at
+from hazari.schooldays.services import closure_add
 
 
 def capture(world, *, present=15, when="10:30", day=DAY, reason="", meals=None, **kw):
@@ -166,3 +167,38 @@ def test_rejected_capture_keeps_its_receipt(w):
     first = submit(w, data, received="17:31")
     assert first.code == "day_closed"
     assert submit(w, data, received="17:40") == first
+
+
+def test_a_closure_entered_after_the_day_was_looked_up_applies_at_once(w, world):
+    # The first capture loads the day's calendar into the process (hazari.lib.memo)…
+    assert submit(w, capture(w, school_id=world.school_a.pk)).status == "accepted"
+    # …and a closure entered afterwards clears it: the next capture sees the closure.
+    closure_add(
+        actor=None,  # DAY is months back: past an officer's 7 days
+        unit=world.block_x,
+        start=DAY,
+        end=DAY,
+        kind="weather",
+        reason="Flood",
+    )
+    receipt = submit(w, capture(w, reason="again"))
+    assert (receipt.status, receipt.code) == ("rejected", "not_school_day")
+
+
+def test_a_rule_override_saved_applies_at_once(w, world):
+    assert submit(w, capture(w, when="11:30"), received="11:31").code == "late"
+    RuleSet.objects.create(unit=world.block_x, on_time_minutes=120)
+    receipt = submit(w, capture(w, when="11:40", reason="corrected"), received="11:41")
+    assert (receipt.code, receipt.version) == ("on_time", 2)
+
+
+def test_a_first_capture_takes_few_statements(w, django_assert_max_num_queries):
+    submit(w, capture(w))  # loads the day's calendar and the rule overrides
+    other = capture(w, day=DAY - datetime.timedelta(days=1))  # a new school-day
+    # school, enrolment + postings, then in a transaction: day record, version, class rows,
+    # staff rows, the record's current version, the capture (with savepoints on SQLite and
+    # PostgreSQL alike: the atomic block may be nested in a test's transaction) — and the
+    # calendar of that other day (three queries, once a process).
+    with django_assert_max_num_queries(13):
+        receipt = submit(w, other, received="10:31")
+    assert receipt.status in ("accepted", "late", "rejected")

@@ -1,0 +1,226 @@
+"""Writing a capture: the statements, and why they are these.
+
+A stored capture of a new school-day is five statements in one transaction:
+
+1. the day record, made or found with `INSERT … ON CONFLICT (school, date) DO UPDATE …
+   RETURNING`: one statement that also locks the row, so that the writers of one school-day
+   take turns (version numbers and `current` stay consistent);
+2. the version, its number worked out inside the INSERT from the record's last one;
+3. its class rows, and (4) its staff rows, one multi-row INSERT each;
+5. the capture, last, with `ON CONFLICT (uuid) DO NOTHING RETURNING`: the capture's UUID
+   (the primary key) decides idempotency. When nothing comes back, the same UUID is already
+   stored (a resend, or an identical upload that won a race): the caller rolls the whole
+   transaction back and answers with the stored receipt. That check happens at the unique
+   index, never as a check-then-insert.
+
+Then (6) the day record's `current` (and, for the first report, when it came and whether on
+time) is set, unless the version is held for review.
+
+A rejected capture is one statement: the capture alone. The SQL is the same on PostgreSQL and
+SQLite (hazari.lib.sql).
+"""
+
+import datetime
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db import connection
+
+from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
+from hazari.lib.sql import Insert
+
+_DAY_RECORD = Insert(
+    DayRecord,
+    ["school_id", "date", "on_time"],
+    # A no-op update, so that RETURNING gives the existing row too, and locks it.
+    suffix=(
+        "ON CONFLICT ({school_column}, {date_column}) DO UPDATE "
+        "SET {school_column} = excluded.{school_column} RETURNING {id_column}, {current_column}"
+    ),
+)
+_VERSION = Insert(
+    Version,
+    [
+        "record_id",
+        "number",
+        "status",
+        "submitted_by_id",
+        "role",
+        "device_id",
+        "captured_at",
+        "received_at",
+        "reason",
+        "meals_served",
+        "present_boys",
+        "present_girls",
+        "present_third_gender",
+        "review",
+        "review_note",
+    ],
+    placeholders={
+        "number": (
+            "(SELECT COALESCE(MAX({number_column}), 0) + 1 FROM {table} WHERE {record_column} = %s)"
+        ),
+    },
+    suffix="RETURNING {id_column}, {number_column}",
+)
+_CLASSES = Insert(ClassPresence, ["version_id", "class_no", "boys", "girls", "third_gender"])
+_STAFF = Insert(StaffPresence, ["version_id", "posting_id", "status"])
+_CAPTURE = Insert(
+    Capture,
+    [
+        "uuid",
+        "school_id",
+        "date",
+        "submitted_by_id",
+        "role",
+        "device_id",
+        "captured_at",
+        "sent_at",
+        "received_at",
+        "clock_offset",
+        "content_hash",
+        "status",
+        "code",
+        "message_hi",
+        "message_en",
+        "errors",
+        "version_id",
+    ],
+    suffix="ON CONFLICT ({uuid_column}) DO NOTHING RETURNING {uuid_column}",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    id: int
+    current_id: int | None
+
+
+def day_record_lock(cursor, *, school_id: int, date: datetime.date) -> DayRow:
+    """The school-day's record, made if new, locked until the transaction ends."""
+    ((record_id, current_id),) = _DAY_RECORD.execute(cursor, [(school_id, date, False)])
+    return DayRow(record_id, current_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    record_id: int
+    status: str
+    submitted_by_id: int
+    role: str
+    device_id: str
+    captured_at: datetime.datetime  # corrected to server time
+    received_at: datetime.datetime
+    reason: str
+    meals_served: int | None
+    classes: list[tuple[int, int, int, int]]  # class, boys, girls, third gender
+    staff: list[tuple[int, str]]  # posting, status
+
+
+def version_add(cursor, v: NewVersion) -> tuple[int, int]:
+    """Insert the version and its rows: (its id, its number)."""
+    ((version_id, number),) = _VERSION.execute(
+        cursor,
+        [
+            (
+                v.record_id,
+                (v.record_id,),
+                v.status,
+                v.submitted_by_id,
+                v.role,
+                v.device_id,
+                v.captured_at,
+                v.received_at,
+                v.reason,
+                v.meals_served,
+                sum(c[1] for c in v.classes),
+                sum(c[2] for c in v.classes),
+                sum(c[3] for c in v.classes),
+                "",
+                "",
+            )
+        ],
+    )
+    _CLASSES.execute(cursor, [(version_id, *c) for c in v.classes])
+    _STAFF.execute(cursor, [(version_id, *s) for s in v.staff])
+    return version_id, number
+
+
+def day_record_report(
+    cursor, *, record_id: int, version_id: int, reported_at: datetime.datetime, on_time: bool
+) -> None:
+    """Make the version the one the reports use; the first report also sets when the school
+    reported and whether on time (expressions on the right see the row as it was)."""
+    quote = connection.ops.quote_name
+    meta = DayRecord._meta
+    table, first, punctual, current, pk = (
+        quote(meta.db_table),
+        quote("first_reported_at"),
+        quote("on_time"),
+        quote("current_id"),
+        quote("id"),
+    )
+    cursor.execute(
+        f"UPDATE {table} SET {current} = %s, "  # noqa: S608 (names from the model)
+        f"{first} = COALESCE({first}, %s), "
+        f"{punctual} = CASE WHEN {first} IS NULL THEN %s ELSE {punctual} END "
+        f"WHERE {pk} = %s",
+        [
+            version_id,
+            meta.get_field("first_reported_at").get_db_prep_save(reported_at, connection),
+            on_time,
+            record_id,
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewCapture:
+    uuid: UUID
+    school_id: int
+    date: datetime.date
+    submitted_by_id: int
+    role: str
+    device_id: str
+    captured_at: datetime.datetime
+    sent_at: datetime.datetime | None
+    received_at: datetime.datetime
+    clock_offset: int
+    content_hash: str
+    status: str
+    code: str
+    message_hi: str
+    message_en: str
+    errors: list[dict]
+    version_id: int | None
+
+
+def capture_insert(cursor, c: NewCapture) -> bool:
+    """Insert the capture; False when its UUID is already stored (nothing written)."""
+    return bool(
+        _CAPTURE.execute(
+            cursor,
+            [
+                (
+                    c.uuid,
+                    c.school_id,
+                    c.date,
+                    c.submitted_by_id,
+                    c.role,
+                    c.device_id,
+                    c.captured_at,
+                    c.sent_at,
+                    c.received_at,
+                    c.clock_offset,
+                    c.content_hash,
+                    c.status,
+                    c.code,
+                    c.message_hi,
+                    c.message_en,
+                    c.errors,
+                    c.version_id,
+                )
+            ],
+        )
+    )
