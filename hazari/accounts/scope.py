@@ -18,6 +18,7 @@ from hazari.orgunits.models import (
     School,
     SchoolFacts,
     SchoolQuerySet,
+    school_facts,
 )
 
 if TYPE_CHECKING:
@@ -37,9 +38,13 @@ def schools_for(user: User) -> SchoolQuerySet:
 
 
 def school_facts_for(user: User, pk: int) -> SchoolFacts | None:
-    """A school of the user's area as the capture upload needs it; None outside the area."""
-    found = schools_for(user).filter(pk=pk).facts()
-    return found[0] if found else None
+    """A school of the user's area as the capture upload needs it; None outside the area.
+    The same rule as schools_for (the user's unit is the school or one of its ancestors),
+    checked on the school's own row: one query, no ORM (the upload's hot path)."""
+    if not user.is_authenticated or not user.is_active or user.unit_id is None:
+        return None
+    facts = school_facts(pk)
+    return facts if facts is not None and user.unit_id in facts.chain else None
 
 
 def users_for(user: User) -> QuerySet[User]:

@@ -67,9 +67,13 @@ class CaptureIn:
 
     def content_hash(self) -> str:
         """What identifies the capture's content; resending it may change nothing else."""
-        body = asdict(self)
-        body["classes"] = sorted(body["classes"], key=lambda c: c["class_no"])
-        body["staff"] = sorted(body["staff"], key=lambda s: s["posting_id"])
+        # The same JSON as json.dumps(asdict(self)) with the lists sorted (the stored hashes
+        # were made so), without asdict's deep copies: this runs for every upload.
+        body = {
+            **self.__dict__,
+            "classes": [vars(c) for c in sorted(self.classes, key=lambda c: c.class_no)],
+            "staff": [vars(s) for s in sorted(self.staff, key=lambda s: s.posting_id)],
+        }
         raw = json.dumps(body, default=str, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -244,51 +248,45 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
             record = store.day_record_lock(cursor, school_id=capture.school_id, date=data.date)
             if record.current_id is not None and not data.reason.strip():
                 verdict = REASON_REQUIRED
-            else:
-                reported_at = data.captured_at + datetime.timedelta(seconds=capture.clock_offset)
-                version = store.version_add(
-                    cursor,
-                    store.NewVersion(
-                        record_id=record.id,
-                        status=verdict.status,
-                        submitted_by_id=capture.submitted_by_id,
-                        role=capture.role,
-                        device_id=capture.device_id,
-                        captured_at=reported_at,
-                        received_at=capture.received_at,
-                        reason=data.reason.strip(),
-                        meals_served=data.meals_served,
-                        classes=[
-                            (c.class_no, c.boys, c.girls, c.third_gender) for c in data.classes
-                        ],
-                        staff=[(s.posting_id, s.status) for s in data.staff],
-                    ),
-                )
-                if verdict.status != Status.HELD:
-                    store.day_record_report(
-                        cursor,
-                        record_id=record.id,
-                        version_id=version[0],
-                        reported_at=reported_at,
-                        on_time=verdict.status == Status.ACCEPTED,
-                    )
-        hindi, english = in_both_languages(verdict.message, **verdict.params)
-        capture = dataclasses.replace(
-            capture,
-            status=verdict.status,
-            code=verdict.code,
-            message_hi=hindi,
-            message_en=english,
-            version_id=version[0] if version else None,
-        )
-        if not store.capture_insert(cursor, capture):
-            raise _Raced
+        capture = _with_verdict(capture, verdict)
+        if not verdict.stored:
+            if not store.capture_insert(cursor, capture):
+                raise _Raced
+        else:
+            version = store.version_and_capture_add(
+                cursor,
+                store.NewVersion(
+                    record_id=record.id,
+                    status=verdict.status,
+                    submitted_by_id=capture.submitted_by_id,
+                    role=capture.role,
+                    device_id=capture.device_id,
+                    captured_at=data.captured_at + datetime.timedelta(seconds=capture.clock_offset),
+                    received_at=capture.received_at,
+                    reason=data.reason.strip(),
+                    meals_served=data.meals_served,
+                    classes=[(c.class_no, c.boys, c.girls, c.third_gender) for c in data.classes],
+                    staff=[(s.posting_id, s.status) for s in data.staff],
+                ),
+                capture,
+                report=verdict.status != Status.HELD,
+                on_time=verdict.status == Status.ACCEPTED,
+            )
+            if version is None:
+                raise _Raced
     return Receipt(
         uuid=capture.uuid,
         status=capture.status,
         code=capture.code,
-        message_hi=hindi,
-        message_en=english,
+        message_hi=capture.message_hi,
+        message_en=capture.message_en,
         version=version[1] if version else None,
         errors=capture.errors,
+    )
+
+
+def _with_verdict(capture: store.NewCapture, verdict: Verdict) -> store.NewCapture:
+    hindi, english = in_both_languages(verdict.message, **verdict.params)
+    return dataclasses.replace(
+        capture, status=verdict.status, code=verdict.code, message_hi=hindi, message_en=english
     )

@@ -1,6 +1,6 @@
 """Writing a capture: the statements, and why they are these.
 
-A stored capture of a new school-day is five statements in one transaction:
+A stored capture is these writes, in one transaction:
 
 1. the day record, made or found with `INSERT … ON CONFLICT (school, date) DO UPDATE …
    RETURNING`: one statement that also locks the row, so that the writers of one school-day
@@ -16,15 +16,21 @@ A stored capture of a new school-day is five statements in one transaction:
 Then (6) the day record's `current` (and, for the first report, when it came and whether on
 time) is set, unless the version is held for review.
 
-A rejected capture is one statement: the capture alone. The SQL is the same on PostgreSQL and
-SQLite (hazari.lib.sql).
+A rejected capture is one statement: the capture alone.
+
+On SQLite (the demo, small states) each write is its own statement (hazari.lib.sql). On
+PostgreSQL, writes 2–6 are one statement of data-modifying CTEs, the rows from arrays: a
+round trip and a parse-and-plan is most of what each of them costs, and the morning rush is
+bound by CPU (docs/benchmarks.md). Write 1 stays apart: whether a correction has its reason
+depends on the record it returns.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, models
 
 from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
 from hazari.lib.sql import Insert
@@ -118,30 +124,29 @@ class NewVersion:
     staff: list[tuple[int, str]]  # posting, status
 
 
+def _version_values(v: NewVersion) -> tuple:
+    return (
+        v.record_id,
+        (v.record_id,),
+        v.status,
+        v.submitted_by_id,
+        v.role,
+        v.device_id,
+        v.captured_at,
+        v.received_at,
+        v.reason,
+        v.meals_served,
+        sum(c[1] for c in v.classes),
+        sum(c[2] for c in v.classes),
+        sum(c[3] for c in v.classes),
+        "",
+        "",
+    )
+
+
 def version_add(cursor, v: NewVersion) -> tuple[int, int]:
     """Insert the version and its rows: (its id, its number)."""
-    ((version_id, number),) = _VERSION.execute(
-        cursor,
-        [
-            (
-                v.record_id,
-                (v.record_id,),
-                v.status,
-                v.submitted_by_id,
-                v.role,
-                v.device_id,
-                v.captured_at,
-                v.received_at,
-                v.reason,
-                v.meals_served,
-                sum(c[1] for c in v.classes),
-                sum(c[2] for c in v.classes),
-                sum(c[3] for c in v.classes),
-                "",
-                "",
-            )
-        ],
-    )
+    ((version_id, number),) = _VERSION.execute(cursor, [_version_values(v)])
     _CLASSES.execute(cursor, [(version_id, *c) for c in v.classes])
     _STAFF.execute(cursor, [(version_id, *s) for s in v.staff])
     return version_id, number
@@ -196,31 +201,112 @@ class NewCapture:
     version_id: int | None
 
 
+def _capture_values(c: NewCapture) -> tuple:
+    return (
+        c.uuid,
+        c.school_id,
+        c.date,
+        c.submitted_by_id,
+        c.role,
+        c.device_id,
+        c.captured_at,
+        c.sent_at,
+        c.received_at,
+        c.clock_offset,
+        c.content_hash,
+        c.status,
+        c.code,
+        c.message_hi,
+        c.message_en,
+        c.errors,
+        c.version_id,
+    )
+
+
 def capture_insert(cursor, c: NewCapture) -> bool:
     """Insert the capture; False when its UUID is already stored (nothing written)."""
-    return bool(
-        _CAPTURE.execute(
-            cursor,
-            [
-                (
-                    c.uuid,
-                    c.school_id,
-                    c.date,
-                    c.submitted_by_id,
-                    c.role,
-                    c.device_id,
-                    c.captured_at,
-                    c.sent_at,
-                    c.received_at,
-                    c.clock_offset,
-                    c.content_hash,
-                    c.status,
-                    c.code,
-                    c.message_hi,
-                    c.message_en,
-                    c.errors,
-                    c.version_id,
-                )
-            ],
-        )
+    return bool(_CAPTURE.execute(cursor, [_capture_values(c)]))
+
+
+def version_and_capture_add(
+    cursor, v: NewVersion, c: NewCapture, *, report: bool, on_time: bool
+) -> tuple[int, int] | None:
+    """Writes 2–6: the version and its rows, the record's current version when `report`, and
+    the capture pointing at the version. (version id, number); None when the capture's UUID is
+    already stored (then the caller must roll back: the version was written)."""
+    if connection.vendor != "postgresql":
+        version_id, number = version_add(cursor, v)
+        if report:
+            day_record_report(
+                cursor,
+                record_id=v.record_id,
+                version_id=version_id,
+                reported_at=v.captured_at,
+                on_time=on_time,
+            )
+        stored = capture_insert(cursor, dataclasses.replace(c, version_id=version_id))
+        return (version_id, number) if stored else None
+    cursor.execute(
+        _pg_sql(),
+        [
+            *_VERSION.params(_version_values(v)),
+            *(list(column) for column in _columns(v.classes, 4)),
+            *(list(column) for column in _columns(v.staff, 2)),
+            *_CAPTURE.params(_capture_values(c))[:-1],  # the version id comes from v
+            *_report_params(v.captured_at, on_time, v.record_id, report),
+        ],
     )
+    row = cursor.fetchone()
+    return (row[0], row[1]) if row[2] else None
+
+
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def _report_params(reported_at, on_time, record_id, report) -> list[object]:
+    field = DayRecord._meta.get_field("first_reported_at")
+    return [field.get_db_prep_save(reported_at, connection), on_time, record_id, report]
+
+
+_PG_SQL: list[str] = []
+
+
+def _pg_sql() -> str:
+    if _PG_SQL:
+        return _PG_SQL[0]
+    quote = connection.ops.quote_name
+
+    def table(model: type[models.Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def typed(model: type[models.Model], names: list[str]) -> str:
+        fields = [model._meta.get_field(n) for n in names]
+        return ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+
+    def cast(model: type[models.Model], names: list[str]) -> str:
+        fields = [model._meta.get_field(n) for n in names]
+        return ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+
+    version_head, version_row, _ = _VERSION.parts()
+    capture_fields = [f.name for f in _CAPTURE.fields[:-1]]
+    capture_columns = ", ".join(quote(str(f.column)) for f in _CAPTURE.fields)
+    class_fields = ["class_no", "boys", "girls", "third_gender"]
+    sql = (
+        f"WITH v AS ({version_head} {version_row} RETURNING id, number), "  # noqa: S608
+        f"c AS (INSERT INTO {table(ClassPresence)} (version_id, "
+        f"{', '.join(quote(n) for n in class_fields)}) "
+        f"SELECT v.id, x.* FROM v, unnest({typed(ClassPresence, class_fields)}) AS x), "
+        f"s AS (INSERT INTO {table(StaffPresence)} (version_id, posting_id, status) "
+        f"SELECT v.id, y.* FROM v, unnest({typed(StaffPresence, ['posting', 'status'])}) AS y), "
+        f"k AS (INSERT INTO {table(Capture)} ({capture_columns}) "
+        f"SELECT {cast(Capture, capture_fields)}, v.id FROM v "
+        f"ON CONFLICT ({quote('uuid')}) DO NOTHING RETURNING 1), "
+        f"d AS (UPDATE {table(DayRecord)} AS r SET current_id = v.id, "
+        "first_reported_at = COALESCE(r.first_reported_at, %s), "
+        "on_time = CASE WHEN r.first_reported_at IS NULL THEN %s ELSE r.on_time END "
+        "FROM v WHERE r.id = %s AND %s) "
+        "SELECT v.id, v.number, EXISTS (SELECT 1 FROM k) FROM v"
+    )
+    _PG_SQL.append(sql)
+    return sql

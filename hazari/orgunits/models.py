@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -185,22 +185,6 @@ class SchoolQuerySet(models.QuerySet["School"]):
         """Every school in the unit's subtree: one indexed equality, never a walk."""
         return self.filter(unit.subtree_q("unit__"))
 
-    def facts(self) -> list[SchoolFacts]:
-        return [
-            SchoolFacts(pk, state, district, block, cluster, start, class_range(cat, low, high))
-            for pk, state, district, block, cluster, start, cat, low, high in self.values_list(
-                "pk",
-                "unit__state_id",
-                "unit__district_id",
-                "unit__block_id",
-                "unit__cluster_id",
-                "start_time",
-                "category",
-                "lowest_class_override",
-                "highest_class_override",
-            )
-        ]
-
 
 class School(models.Model):
     """What a school has beyond its place in the tree. Its UDISE code is the unit's code."""
@@ -250,3 +234,30 @@ class School(models.Model):
     def classes(self) -> range:
         """The classes the school teaches: from its category unless overridden."""
         return class_range(self.category, self.lowest_class_override, self.highest_class_override)
+
+
+def school_facts(pk: int) -> SchoolFacts | None:
+    """The school as the capture upload needs it: one query, no ORM compilation (the upload's
+    hot path). The SQL is built once per database vendor."""
+    sql = _FACTS_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        school, unit = School._meta, OrgUnit._meta
+        columns = ", ".join(f"o.{quote(f + '_id')}" for f in ANCESTOR_FIELDS)
+        columns += ", s.start_time, s.category, s.lowest_class_override, s.highest_class_override"
+        sql = _FACTS_SQL[connection.vendor] = (
+            f"SELECT {columns} FROM {quote(school.db_table)} s "  # noqa: S608 (model names)
+            f"JOIN {quote(unit.db_table)} o ON o.id = s.unit_id WHERE s.unit_id = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    state, district, block, cluster, start, category, low, high = row
+    if isinstance(start, str):  # SQLite keeps times as text
+        start = datetime.time.fromisoformat(start)
+    return SchoolFacts(pk, state, district, block, cluster, start, class_range(category, low, high))
+
+
+_FACTS_SQL: dict[str, str] = {}

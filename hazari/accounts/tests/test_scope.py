@@ -67,5 +67,8 @@ class ScopeOnRandomTrees(TestCase):
         assert set(scope.units_for(user).values_list("pk", flat=True)) == expected
         schools = {u.pk for u in units if u.level == Level.SCHOOL and u.pk in expected}
         assert set(scope.schools_for(user).values_list("pk", flat=True)) == schools
+        # The capture upload's own check (one query, no ORM) agrees.
+        every_school = [u.pk for u in units if u.level == Level.SCHOOL]
+        assert {pk for pk in every_school if scope.school_facts_for(user, pk)} == schools
         for u in units:
             assert home.contains(u) == (u.pk in expected)
