@@ -23,6 +23,7 @@ from hazari.accounts.models import (
     normalize_user_id,
 )
 from hazari.accounts.roles import may_reset_password, may_revoke_tokens
+from hazari.lib import prepared
 from hazari.lib.i18n import in_both_languages
 from hazari.lib.sms import SmsError, send_sms
 from hazari.orgunits.models import OrgUnit
@@ -272,7 +273,7 @@ def token_user(*, raw: str) -> ApiToken | None:
     token.user = user
     if row[_STALE_AT]:
         with connection.cursor() as cursor:
-            cursor.execute(_touch_sql(), [adapt(now), token.pk])
+            prepared.execute(cursor, "hazari_token_touch", _touch_sql(), [adapt(now), token.pk])
         token.last_used_at = now
     return token
 

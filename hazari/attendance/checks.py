@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils.translation import gettext_noop
 
 from hazari.attendance.models import StaffStatus
+from hazari.lib import prepared
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import SchoolFacts
 from hazari.registers.models import Enrolment, academic_year_of
@@ -62,7 +63,8 @@ def school_day_facts(school_id: int, day: datetime.date) -> SchoolDay:
     enrolled: dict[int, tuple[int, int, int]] = {}
     posted: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [school_id, academic_year_of(day), school_id, when, when])
+        params = [school_id, academic_year_of(day), school_id, when, when]
+        prepared.execute(cursor, "hazari_school_day", sql, params)
         for key, boys, girls, third in cursor.fetchall():
             # Classes are 1–12 and posting ids positive: the sign tells the two apart.
             if key > 0:

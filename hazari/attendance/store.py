@@ -33,6 +33,7 @@ from uuid import UUID
 from django.db import connection, models
 
 from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
+from hazari.lib import prepared
 from hazari.lib.sql import Insert
 
 _DAY_RECORD = Insert(
@@ -105,7 +106,9 @@ class DayRow:
 
 def day_record_lock(cursor, *, school_id: int, date: datetime.date) -> DayRow:
     """The school-day's record, made if new, locked until the transaction ends."""
-    ((record_id, current_id),) = _DAY_RECORD.execute(cursor, [(school_id, date, False)])
+    ((record_id, current_id),) = _DAY_RECORD.execute(
+        cursor, [(school_id, date, False)], name="hazari_day_record"
+    )
     return DayRow(record_id, current_id)
 
 
@@ -246,7 +249,9 @@ def version_and_capture_add(
             )
         stored = capture_insert(cursor, dataclasses.replace(c, version_id=version_id))
         return (version_id, number) if stored else None
-    cursor.execute(
+    prepared.execute(
+        cursor,
+        "hazari_capture_store",
         _pg_sql(),
         [
             *_VERSION.params(_version_values(v)),

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
+from hazari.lib import prepared
+
 AS_IS = frozenset(
     {
         "AutoField",
@@ -51,7 +53,7 @@ class Insert:
         self.fields: list[models.Field] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
         # Integers and text go to the database as they are; only the others (UUIDs, dates,
         # JSON…) need the field's conversion, and skipping it for the rest halves the cost.
-        self._prepared = [_internal_type(f) not in AS_IS for f in self.fields]
+        self._converted = [_internal_type(f) not in AS_IS for f in self.fields]
         self.suffix = suffix
         self.placeholders = placeholders or {}
         self._sql: dict[str, tuple[str, str, str]] = {}
@@ -79,21 +81,25 @@ class Insert:
 
     def params(self, values: Sequence[object]) -> list[object]:
         out: list[object] = []
-        for f, prepared, value in zip(self.fields, self._prepared, values, strict=True):
+        for f, converted, value in zip(self.fields, self._converted, values, strict=True):
             if f.name in self.placeholders:
                 out.extend(value)  # type: ignore[arg-type]
-            elif prepared and value is not None:
+            elif converted and value is not None:
                 out.append(f.get_db_prep_save(value, connection))
             else:
                 out.append(value)
         return out
 
-    def execute(self, cursor, rows: Sequence[Sequence[object]]) -> list[tuple]:
-        """Insert the rows in one statement; what RETURNING gives, if anything."""
+    def execute(self, cursor, rows: Sequence[Sequence[object]], *, name: str = "") -> list[tuple]:
+        """Insert the rows in one statement; what RETURNING gives, if anything. With a name,
+        one row is inserted by a prepared statement (hazari.lib.prepared)."""
         if not rows:
             return []
         head, row, suffix = self.parts()
         sql = f"{head} {', '.join([row] * len(rows))} {suffix}"
         params = [p for values in rows for p in self.params(values)]
-        cursor.execute(sql, params)
+        if name and len(rows) == 1:
+            prepared.execute(cursor, name, sql, params)
+        else:
+            cursor.execute(sql, params)
         return cursor.fetchall() if "RETURNING" in self.suffix else []

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hazari.lib import prepared
 from hazari.orgunits.categories import HIGHEST_CLASS, LOWEST_CLASS, Category, class_range
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def school_facts(pk: int) -> SchoolFacts | None:
             f"JOIN {quote(unit.db_table)} o ON o.id = s.unit_id WHERE s.unit_id = %s"
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
+        prepared.execute(cursor, "hazari_school_facts", sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
