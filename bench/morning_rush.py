@@ -4,6 +4,7 @@ of the endpoint (bench/naive_capture.py), side by side.
 
     .venv/bin/python bench/morning_rush.py [--reuse] [--configs gthread:2x4,sync:4]
         [--schools 20000] [--users 64] [--naive-schools 3000] [--pace 0] [--keep]
+        [--fresh-day] [--offset N]
 
 1. Builds the full demo state (92,439 schools) in the database hazari_bench_rush (--reuse:
    keep the one there from an earlier run).
@@ -76,6 +77,12 @@ def main() -> int:
     parser.add_argument("--naive-schools", type=int, default=3000)
     parser.add_argument("--offset", type=int, default=0, help="first school of the file to send")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--fresh-day",
+        action="store_true",
+        help="first delete every capture stored so far and mark every token unused (a new "
+        "morning: each school may send again); the offset starts at 0 unless given",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
 
@@ -98,6 +105,8 @@ def main() -> int:
         )
         print(prep.output.strip(), f"({prep.seconds:.0f} s)")
     total = sum(1 for _ in CAPTURES.open())
+    if args.fresh_day:
+        fresh_day()
 
     offset = args.offset
     summaries = []
@@ -130,6 +139,20 @@ def main() -> int:
     if not args.keep and not args.reuse:
         drop_database(DATABASE)
     return 0
+
+
+def fresh_day() -> None:
+    """A new morning on the same state: no attendance stored, and every phone's token last
+    used before today (so each first request writes last_used_at, as on a real morning)."""
+    with psycopg.connect(database_url(DATABASE)) as conn:
+        conn.execute(
+            "TRUNCATE attendance_capture, attendance_staffpresence, attendance_classpresence, "
+            "attendance_version, attendance_dayrecord"
+        )
+        conn.execute("UPDATE accounts_apitoken SET last_used_at = NULL")
+    with psycopg.connect(database_url(DATABASE), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    print("fresh day: attendance emptied, tokens unused, VACUUM ANALYZE done")
 
 
 class Server:
