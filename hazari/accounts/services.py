@@ -255,10 +255,13 @@ def token_user(*, raw: str) -> ApiToken | None:
         return None
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
+    touch_on_pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(
-            _token_sql(), [adapt(now - TOKEN_TOUCH_EVERY), ApiToken.hash(raw), adapt(now)]
-        )
+        params = [adapt(now - TOKEN_TOUCH_EVERY), ApiToken.hash(raw), adapt(now)]
+        if touch_on_pg:  # the same statement writes last_used_at when due
+            prepared.execute(cursor, "hazari_token", _token_sql(touch=True), [*params, adapt(now)])
+        else:
+            cursor.execute(_token_sql(touch=False), params)
         row = cursor.fetchone()
     if row is None or not row[_USER_AT + _USER_FIELDS.index("is_active")]:
         return None
@@ -272,8 +275,9 @@ def token_user(*, raw: str) -> ApiToken | None:
         user.unit = unit
     token.user = user
     if row[_STALE_AT]:
-        with connection.cursor() as cursor:
-            prepared.execute(cursor, "hazari_token_touch", _touch_sql(), [adapt(now), token.pk])
+        if not touch_on_pg:
+            with connection.cursor() as cursor:
+                cursor.execute(_touch_sql(), [adapt(now), token.pk])
         token.last_used_at = now
     return token
 
@@ -298,24 +302,42 @@ _UNIT_AT = _USER_AT + len(_USER_FIELDS)
 _TOKEN_SQL: dict[str, str] = {}
 
 
-def _token_sql() -> str:
-    sql = _TOKEN_SQL.get(connection.vendor)
+def _token_sql(*, touch: bool) -> str:
+    """The token, whether its last use is older than TOKEN_TOUCH_EVERY, its user and unit.
+    With touch (PostgreSQL: a data-modifying CTE), the same statement writes last_used_at
+    when due; a deactivated user's token is not touched."""
+    key = f"{connection.vendor}:{touch}"
+    sql = _TOKEN_SQL.get(key)
     if sql is None:
         quote = connection.ops.quote_name
 
         def columns(alias: str, model: type[models.Model], names: list[str]) -> str:
             meta = model._meta
-            return ", ".join(f"{alias}.{quote(meta.get_field(n).column)}" for n in names)  # type: ignore[union-attr,arg-type]
+            # Each named apart (t_id, u_id…): the CTE below refers to them.
+            return ", ".join(
+                f"{alias}.{quote(meta.get_field(n).column)} AS {alias}_{n}"  # type: ignore[union-attr,arg-type]
+                for n in names
+            )
 
-        sql = _TOKEN_SQL[connection.vendor] = (
+        token_table = quote(ApiToken._meta.db_table)
+        sql = (
             f"SELECT {columns('t', ApiToken, _TOKEN_FIELDS)}, "  # noqa: S608 (model names)
-            "CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END, "
-            f"{columns('u', User, _USER_FIELDS)}, {columns('o', OrgUnit, _UNIT_FIELDS)} "
-            f"FROM {quote(ApiToken._meta.db_table)} t "
+            "CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END "
+            f"AS stale, {columns('u', User, _USER_FIELDS)}, "
+            f"{columns('o', OrgUnit, _UNIT_FIELDS)} "
+            f"FROM {token_table} t "
             f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
             f"LEFT JOIN {quote(OrgUnit._meta.db_table)} o ON o.id = u.unit_id "
             "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
         )
+        if touch:
+            sql = (
+                f"WITH found AS ({sql}), touched AS (UPDATE {token_table} SET "  # noqa: S608
+                "last_used_at = %s FROM found WHERE "
+                f"{token_table}.id = found.t_id AND found.stale = 1 AND found.u_is_active) "
+                "SELECT * FROM found"
+            )
+        _TOKEN_SQL[key] = sql
     return sql
 
 
