@@ -65,8 +65,9 @@ def precache_urls() -> list[str]:
 def _version() -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(catalogue(), sort_keys=True).encode())
-    for template in sorted(TEMPLATES.iterdir()):
-        digest.update(template.read_bytes())
+    # The templates and the views that fill them (the manifest is written in views.py).
+    for source in [*sorted(TEMPLATES.iterdir()), Path(__file__).resolve().parent / "views.py"]:
+        digest.update(source.read_bytes())
     for name in static_files():
         digest.update(static(name).encode())
         if not hashed_urls():

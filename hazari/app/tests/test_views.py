@@ -158,3 +158,13 @@ def test_the_version_is_computed_once_in_production():
     assert assets._cached_version.cache_info().misses == 1
     assert assets.version() == first
     assert assets._cached_version.cache_info().hits == 1
+
+
+@pytest.mark.parametrize("url", ["/app/", "/app/manifest.webmanifest", "/app/sw.js"])
+def test_a_check_for_a_new_version_costs_a_304(client, url):
+    first = client.get(url, headers={"accept-encoding": "gzip"})
+    etag = first["ETag"]
+    assert assets.version() in etag
+    again = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
