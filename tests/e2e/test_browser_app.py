@@ -70,7 +70,9 @@ def log_in(page: Page, world, shot=None, *, form: bool = True) -> None:
 
 
 def fill_capture(page: Page, present: int = 15) -> None:
-    for field in page.locator("[data-testid=capture-form] table input.count").all():
+    fields = page.locator("[data-testid=capture-form] table input.count")
+    expect(fields.first).to_be_visible()  # all() does not wait for the form to be drawn
+    for field in fields.all():
         field.fill(str(present))
 
 
@@ -102,6 +104,20 @@ def upload_posts(page: Page) -> list:
     return sent
 
 
+def assert_fits_a_phone(page: Page) -> None:
+    """Nothing wider than the 360 px screen, and every touch target at least 44 px high."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(
+                "button, a, input:not([type=radio]), textarea, label.choice span")]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.textContent.trim() || el.name || el.tagName,
+                          el.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)"""
+    )
+    assert small == []
+
+
 def test_online_capture_is_uploaded_with_its_receipt(context, school, shot):
     page = open_app(context)
     log_in(page, school, shot)
@@ -111,6 +127,7 @@ def test_online_capture_is_uploaded_with_its_receipt(context, school, shot):
     page.locator("[name=meals]").fill("60")
     page.locator("[data-testid=staff] label.choice", has_text="अवकाश पर").nth(1).click()
     expect(page.get_by_test_id("totals")).to_contain_text("150")
+    assert_fits_a_phone(page)
     shot(page, "filled")
     page.get_by_test_id("save").click()
 
@@ -373,6 +390,7 @@ def test_history_shows_each_of_the_last_30_days(context, school, shot):
     expect(days.nth(3)).to_have_attribute("data-state", "closed")  # Sunday
     expect(days.nth(3)).to_contain_text("साप्ताहिक")
     expect(days.nth(4)).to_have_attribute("data-state", "not-sent")  # Saturday
+    assert_fits_a_phone(page)
     shot(page, "history")
 
     page.click("nav.tabs a[href='#today']")

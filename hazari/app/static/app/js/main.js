@@ -104,8 +104,8 @@ async function login(userId, password) {
   const session = { ...reply, device_id: state.deviceId };
   await setMeta("session", session);
   localStorage.setItem("hazari-user-id", userId);
-  if (state.session?.user.id !== session.user.id) {
-    // Another person's school: their data must not show, nor be taken for this school's.
+  if (state.bootstrap?.data?.school.id !== session.school_id) {
+    // Another school's data must not show, nor be taken for this school's.
     await deleteMeta("bootstrap");
     await deleteMeta("history");
     state.bootstrap = null;
@@ -198,7 +198,9 @@ async function registerWorker() {
 async function start() {
   state.deviceId = (await getMeta("device_id")) || crypto.randomUUID();
   await setMeta("device_id", state.deviceId);
-  clock.restore(await getMeta("clock"));
+  const savedClock = await getMeta("clock");
+  clock.restore(savedClock);
+  sync.status.lastContactAt = savedClock?.measured_at || null;
   state.session = (await getMeta("session")) || null;
   state.bootstrap = (await getMeta("bootstrap")) || null;
   state.history = (await getMeta("history")) || null;

@@ -62,7 +62,7 @@ function today(ctx) {
   const records = ctx.records.filter((r) => r.date === date && r.school_id === boot.school.id);
   const latest = records.at(-1) || null;
   const day = boot.calendar.find((d) => d.date === date) || null;
-  const reportedOnServer = (ctx.history?.days || []).some((d) => d.date === date && d.reported);
+  const reportedOnServer = (ctx.history?.data?.days || []).some((d) => d.date === date && d.reported);
   return {
     boot,
     now,
