@@ -168,3 +168,10 @@ def test_a_check_for_a_new_version_costs_a_304(client, url):
     again = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": etag})
     assert again.status_code == 304
     assert again.content == b""
+
+
+@pytest.mark.parametrize(("person", "shown"), [("asha", True), ("tarun", True), ("bhavna", False)])
+def test_the_website_home_page_points_school_staff_to_the_app(client, world, person, shown):
+    client.force_login(getattr(world, person))
+    html = client.get("/").content.decode()
+    assert ('href="/app/"' in html) is shown
