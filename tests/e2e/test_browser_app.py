@@ -213,6 +213,44 @@ def test_offline_capture_survives_reload_and_restart_and_is_uploaded_once(
     assert DayRecord.objects.get().current.present_girls == 60
 
 
+def test_the_app_opens_offline_after_the_browser_restarts(browser, live_server, school, tmp_path):
+    """A real restart: the browser's profile on disk, the browser closed and started again
+    with the network off. The service worker and the outbox come back from the disk."""
+    options = {
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        "base_url": live_server.url,
+        "viewport": {"width": 360, "height": 640},
+        "locale": "hi-IN",
+    }
+    profile = tmp_path / "profile"
+    context = browser.browser_type.launch_persistent_context(profile, **options)
+    try:
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+        page = open_app(context)
+        log_in(page, school)
+        go_offline(context)
+        fill_capture(page)
+        page.get_by_test_id("save").click()
+        expect(status(page)).to_have_attribute("data-state", "saved")
+    finally:
+        context.close()
+
+    context = browser.browser_type.launch_persistent_context(profile, **options)
+    try:
+        go_offline(context)
+        page = open_app(context)
+        expect(status(page)).to_have_attribute("data-state", "saved")
+        expect(page.get_by_test_id("network")).to_contain_text("ऑफ़लाइन")
+        assert not Capture.objects.exists()
+        go_online(context)
+        expect(status(page)).to_have_attribute("data-state", "uploaded", timeout=SLOW_MS)
+        assert Capture.objects.count() == 1
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("failure", ["500", "down"])
 def test_failed_upload_stays_queued_until_the_server_recovers(
     context, network_fails, school, shot, failure
