@@ -42,7 +42,9 @@ def test_thirty_days_newest_first_with_the_calendar(w):
     assert days["2026-07-12"]["open"] is False  # Sunday
     assert days["2026-07-12"]["label_hi"] == "साप्ताहिक अवकाश"
     assert days["2026-07-12"]["label_en"] == "Weekly off"
-    assert days["2026-07-10"]["open"] is False and days["2026-07-10"]["label_en"] == "Local festival"
+    assert (
+        days["2026-07-10"]["open"] is False and days["2026-07-10"]["label_en"] == "Local festival"
+    )
     assert days["2026-07-14"] == {
         "date": "2026-07-14",
         "open": True,

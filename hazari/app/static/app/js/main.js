@@ -46,9 +46,9 @@ function ctx() {
 function renderFrame() {
   document.title = t("app_name");
   document.querySelector(".brand").textContent = t("app_name");
-  const lang = document.getElementById("lang");
-  lang.textContent = otherLanguageName();
-  lang.setAttribute("aria-label", `${t("language")}: ${otherLanguageName()}`);
+  const switcher = document.getElementById("lang");
+  switcher.textContent = otherLanguageName();
+  switcher.setAttribute("aria-label", `${t("language")}: ${otherLanguageName()}`);
   const unsent = state.records.filter(
     (r) => r.user_id === state.session?.user.id && outbox.UNSENT.includes(r.state)
   ).length;
@@ -69,7 +69,7 @@ function renderFrame() {
   }
 }
 
-export function render() {
+function render() {
   renderFrame();
   if (!state.session) {
     delete screen.dataset.shape;

@@ -78,7 +78,7 @@ function today(ctx) {
   };
 }
 
-function mode(ctx, info) {
+function mode(info) {
   if (info.day && !info.day.open) return "closed";
   if (info.now >= info.window.closes) return "over";
   if (draft && draft.date === info.date) return "form";
@@ -90,7 +90,7 @@ function mode(ctx, info) {
 
 export function renderToday(root, ctx) {
   const info = today(ctx);
-  const m = mode(ctx, info);
+  const m = mode(info);
   if (m === "form" && (!draft || draft.date !== info.date)) startDraft(info);
   // Redraw the form only when the screen changes shape: a background upload must not take
   // the cursor out of the field being typed in. (New school data, rare, does redraw it.)
