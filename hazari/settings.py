@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hazari.staff",
     "hazari.schooldays",
     "hazari.attendance",
+    "hazari.app",
     "hazari.demo",
 ]
 
@@ -204,7 +205,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "hazari.app.storage.AppStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -178,3 +178,8 @@ def unit_children(request: AuthedRequest, unit_id: int):
 from hazari.api.sync import router as sync_router  # noqa: E402
 
 api.add_router("/", sync_router)
+
+# The phone app's read of its school's last 30 days: beside the sync contract, not in it.
+from hazari.app.api import router as app_router  # noqa: E402
+
+api.add_router("/", app_router)
