@@ -205,6 +205,12 @@ class LimitsOut(Schema):
     meal_classes: list[int]
 
 
+class MealReasonOut(Schema):
+    code: str
+    name_hi: str
+    name_en: str
+
+
 class BootstrapOut(Schema):
     version: str = Field(description="Changes whenever anything else here changes.")
     server_time: datetime.datetime
@@ -216,6 +222,9 @@ class BootstrapOut(Schema):
     calendar: list[CalendarDayOut]
     rules: RulesOut
     limits: LimitsOut
+    meal_reasons: list[MealReasonOut] = Field(
+        description="Why a school may serve no mid-day meal, for captures' meals_reason."
+    )
 
 
 # --- Upload and receipts ------------------------------------------------------------------
@@ -235,6 +244,9 @@ class StaffMarkIn(Schema):
     )
 
 
+MealReason = Literal["no_grain", "no_cook", "no_fuel_funds", "local_holiday", "other"]
+
+
 class CaptureItemIn(Schema):
     uuid: UUID = Field(description="Made by the app when the capture is saved; never reused.")
     school_id: int = Field(ge=1, le=MAX_ID)
@@ -242,7 +254,17 @@ class CaptureItemIn(Schema):
     captured_at: DeviceTime = Field(description="When it was saved, by the phone's clock.")
     classes: list[ClassCountIn] = Field(max_length=12)
     staff: list[StaffMarkIn] = Field(max_length=500)
-    meals_served: int | None = Field(None, ge=0, le=MAX_COUNT * 12)
+    meals_served: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_COUNT * 12,
+        description="Mid-day meals served (schools with classes 1–8); 0 with meals_reason "
+        "when none was served.",
+    )
+    meals_reason: (
+        Literal["no_grain", "no_cook", "no_fuel_funds", "local_holiday", "other"] | None
+    ) = Field(None, description="Why no meal was served; the bootstrap lists the reasons.")
+    meals_note: Text = Field("", max_length=200, description="Required for reason `other`.")
     reason: Text = Field("", max_length=300, description="Required for a correction.")
 
 

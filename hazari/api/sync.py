@@ -212,6 +212,8 @@ def _capture_in(item: CaptureItemIn) -> CaptureIn:
         staff=[StaffMark(s.posting_id, s.status) for s in item.staff],
         meals_served=item.meals_served,
         reason=item.reason,
+        meals_reason=item.meals_reason or "",
+        meals_note=item.meals_note,
     )
 
 

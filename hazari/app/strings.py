@@ -75,6 +75,12 @@ STRINGS = {
     "meals_too_many": _(
         "Meals served (%(meals)s) are more than the students present in classes 1–8 (%(present)s)."
     ),
+    "meals_reason": _("If no meal was served: why"),
+    "meals_were_served": _("Meals were served"),
+    "meals_note": _("Note on the meals"),
+    "meals_reason_with_meals": _("Give a reason only when no meal was served."),
+    "meals_reason_missing": _("No meal was served: choose the reason."),
+    "meals_note_missing": _("Write what the reason was."),
     "reason": _("Reason for the correction"),
     "reason_required": _("Give the reason for the correction."),
     "save": _("Save attendance"),

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import override
 
+from hazari.attendance.models import MealsNotServed
 from hazari.attendance.rules import Rules, rules_for
 from hazari.attendance.services import MEAL_CLASSES
 from hazari.orgunits.models import School
@@ -132,6 +133,18 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
         ],
         "rules": _rules(rules),
         "limits": {**limits, "meal_classes": list(MEAL_CLASSES)},
+        "meal_reasons": _meal_reasons(),
     }
     payload["version"] = payload_version(payload)
     return payload
+
+
+def _meal_reasons() -> list[dict]:
+    reasons = []
+    for reason in MealsNotServed:
+        with override("hi"):
+            hindi = str(reason.label)
+        with override("en"):
+            english = str(reason.label)
+        reasons.append({"code": reason.value, "name_hi": hindi, "name_en": english})
+    return reasons

@@ -1,9 +1,10 @@
 """Is a capture's content right for its school and day? Every mistake is named by field.
 
 Every class the school teaches, each once, with 0 ≤ present ≤ enrolled for each gender; every
-staff member posted at the school that day, each once, with a known status; meals served not
-below 0; a reason of at most 300 characters. The school's enrolment for the year and its
-postings on the day come in one query (`school_day_facts`).
+staff member posted at the school that day, each once, with a known status; meals (PM
+POSHAN, classes 1–8 only) served, or none served and why; a reason of at most 300
+characters. The school's enrolment for the year and its postings on the day come in one
+query (`school_day_facts`).
 """
 
 import datetime
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.utils.translation import gettext_noop
 
-from hazari.attendance.models import StaffStatus
+from hazari.attendance.models import MealsNotServed, StaffStatus
 from hazari.lib import prepared
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import SchoolFacts
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from hazari.attendance.services import CaptureIn
 
 REASON_MAX = 300
+MEALS_NOTE_MAX = 200
+MEAL_CLASSES = range(1, 9)  # PM POSHAN: classes 1 to 8
 GENDERS = ("boys", "girls", "third_gender")
 
 
@@ -84,11 +87,50 @@ def check_content(*, school: SchoolFacts, day: SchoolDay, data: "CaptureIn") -> 
 
     _check_classes(school, day, data, report)
     _check_staff(day, data, report)
-    if data.meals_served is not None and data.meals_served < 0:
-        report("meals_served", "negative", gettext_noop("A count cannot be below 0."))
+    _check_meals(school, data, report)
     if len(data.reason) > REASON_MAX:
         report("reason", "too_long", gettext_noop("The reason has at most 300 characters."))
     return problems
+
+
+def _check_meals(school: SchoolFacts, data: "CaptureIn", report) -> None:
+    """A school with classes 1–8 says how many meals it served, or that it served none and
+    why ("other" with a note). Above the students present is judged with the time (a rule:
+    rejected or held). A school without those classes sends no meal figures."""
+    served, why, note = data.meals_served, data.meals_reason, data.meals_note.strip()
+    if not any(c in MEAL_CLASSES for c in school.classes):
+        if served is not None or why:
+            report(
+                "meals_served",
+                "no_meal_classes",
+                gettext_noop("This school has no classes 1–8: it serves no mid-day meal."),
+            )
+        return
+    if served is not None and served < 0:
+        report("meals_served", "negative", gettext_noop("A count cannot be below 0."))
+    if why and why not in MealsNotServed.values:
+        report("meals_reason", "bad_reason", gettext_noop("Choose a reason from the list."))
+    elif why and served:
+        report(
+            "meals_reason",
+            "reason_with_meals",
+            gettext_noop("Give a reason only when no meal was served."),
+        )
+    elif served == 0 and not why:
+        report(
+            "meals_reason",
+            "reason_missing",
+            gettext_noop("No meal was served: choose the reason."),
+        )
+    if why == MealsNotServed.OTHER and not note:
+        report("meals_note", "note_missing", gettext_noop("Write what the reason was."))
+    if len(note) > MEALS_NOTE_MAX:
+        report(
+            "meals_note",
+            "too_long",
+            gettext_noop("The note has at most %(limit)s characters."),
+            limit=MEALS_NOTE_MAX,
+        )
 
 
 def _check_classes(school: SchoolFacts, day: SchoolDay, data: "CaptureIn", report) -> None:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hazari.attendance.models import StaffStatus
+from hazari.attendance.checks import MEALS_NOTE_MAX
+from hazari.attendance.models import MealsNotServed, StaffStatus
 from hazari.attendance.review import NOTE_MAX
 from hazari.attendance.services import CaptureIn, ClassCount, StaffMark
 from hazari.registers.selectors import EnrolmentRow
@@ -82,6 +83,17 @@ class AttendanceForm(forms.Form):
     # Made when the form is shown, so that two clicks on save send the same capture.
     capture_id = forms.UUIDField(widget=forms.HiddenInput)
     meals_served = _count(_("Meals served today (PM POSHAN)"), required=False, max_value=MAX_MEALS)
+    meals_reason = forms.ChoiceField(
+        label=_("If no meal was served: why"),
+        choices=[("", _("Meals were served")), *MealsNotServed.choices],
+        required=False,
+    )
+    meals_note = forms.CharField(
+        label=_("Note on the meals"),
+        max_length=MEALS_NOTE_MAX,
+        required=False,
+        help_text=_("Needed for “Other”."),
+    )
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=REASON_MAX,
@@ -123,7 +135,8 @@ class AttendanceForm(forms.Form):
                 },
             )
         if not meals:
-            del self.fields["meals_served"]
+            for name in ("meals_served", "meals_reason", "meals_note"):
+                del self.fields[name]
 
     def class_rows(self) -> list[ClassRow]:
         return [
@@ -165,6 +178,8 @@ class AttendanceForm(forms.Form):
             staff=[StaffMark(p.pk, data[staff_field(p.pk)]) for p in self.postings],
             meals_served=data.get("meals_served"),
             reason=data.get("reason", ""),
+            meals_reason=data.get("meals_reason", ""),
+            meals_note=data.get("meals_note", ""),
         )
 
     def field_for(self, where: str) -> str | None:

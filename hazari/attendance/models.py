@@ -34,6 +34,16 @@ class Review(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class MealsNotServed(models.TextChoices):
+    """Why no mid-day meal (PM POSHAN) was served on a school day."""
+
+    NO_GRAIN = "no_grain", _("No food grain")
+    NO_COOK = "no_cook", _("No cook")
+    NO_FUEL_FUNDS = "no_fuel_funds", _("No fuel or funds")
+    LOCAL_HOLIDAY = "local_holiday", _("Local holiday")
+    OTHER = "other", _("Other (write a note)")
+
+
 class StaffStatus(models.TextChoices):
     PRESENT = "P", _("Present")
     ABSENT = "A", _("Absent")
@@ -105,6 +115,11 @@ class Version(models.Model):
     received_at = models.DateTimeField(_("received"))
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
     meals_served = models.PositiveIntegerField(_("meals served"), null=True, blank=True)
+    # When no meal was served (meals_served 0): why, and a note for "other".
+    meals_not_served = models.CharField(
+        _("meals not served because"), max_length=20, blank=True, choices=MealsNotServed.choices
+    )
+    meals_note = models.CharField(_("note on the meals"), max_length=200, blank=True)
     # Totals kept on the version so that a day's figures need no sum over its rows.
     present_boys = models.PositiveIntegerField(default=0)
     present_girls = models.PositiveIntegerField(default=0)

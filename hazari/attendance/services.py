@@ -30,14 +30,12 @@ from django.utils.translation import gettext_noop
 from hazari.accounts import scope
 from hazari.accounts.models import User
 from hazari.attendance import store
-from hazari.attendance.checks import Problem, check_content, school_day_facts
+from hazari.attendance.checks import MEAL_CLASSES, Problem, check_content, school_day_facts
 from hazari.attendance.models import Capture, Status
 from hazari.attendance.rules import Rules, Verdict, judge_time, rules_along
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import SchoolFacts
 from hazari.schooldays.days import day_calendar
-
-MEAL_CLASSES = range(1, 9)  # PM POSHAN: classes 1 to 8
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,9 @@ class CaptureIn:
     staff: list[StaffMark]
     meals_served: int | None = None
     reason: str = ""
+    # Meals not served: why (a MealsNotServed value), and a note (required for "other").
+    meals_reason: str = ""
+    meals_note: str = ""
 
     def content_hash(self) -> str:
         """What identifies the capture's content; resending it may change nothing else."""
@@ -74,6 +75,10 @@ class CaptureIn:
             "classes": [vars(c) for c in sorted(self.classes, key=lambda c: c.class_no)],
             "staff": [vars(s) for s in sorted(self.staff, key=lambda s: s.posting_id)],
         }
+        # Fields added later count only when given: a capture made before them hashes as it did.
+        for later in ("meals_reason", "meals_note"):
+            if not body[later]:
+                del body[later]
         raw = json.dumps(body, default=str, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -264,7 +269,10 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
                     captured_at=data.captured_at + datetime.timedelta(seconds=capture.clock_offset),
                     received_at=capture.received_at,
                     reason=data.reason.strip(),
-                    meals_served=data.meals_served,
+                    # "Not served" is 0 meals with a reason, however the app put it.
+                    meals_served=0 if data.meals_reason else data.meals_served,
+                    meals_not_served=data.meals_reason,
+                    meals_note=data.meals_note.strip(),
                     classes=[(c.class_no, c.boys, c.girls, c.third_gender) for c in data.classes],
                     staff=[(s.posting_id, s.status) for s in data.staff],
                 ),

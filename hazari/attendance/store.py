@@ -58,6 +58,8 @@ _VERSION = Insert(
         "received_at",
         "reason",
         "meals_served",
+        "meals_not_served",
+        "meals_note",
         "present_boys",
         "present_girls",
         "present_third_gender",
@@ -123,6 +125,8 @@ class NewVersion:
     received_at: datetime.datetime
     reason: str
     meals_served: int | None
+    meals_not_served: str
+    meals_note: str
     classes: list[tuple[int, int, int, int]]  # class, boys, girls, third gender
     staff: list[tuple[int, str]]  # posting, status
 
@@ -139,6 +143,8 @@ def _version_values(v: NewVersion) -> tuple:
         v.received_at,
         v.reason,
         v.meals_served,
+        v.meals_not_served,
+        v.meals_note,
         sum(c[1] for c in v.classes),
         sum(c[2] for c in v.classes),
         sum(c[3] for c in v.classes),

@@ -109,7 +109,7 @@ def assert_fits_a_phone(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     small = page.evaluate(
         """() => [...document.querySelectorAll(
-                "button, a, input:not([type=radio]), textarea, label.choice span")]
+                "button, a, input:not([type=radio]), textarea, select, label.choice span")]
             .filter((el) => el.offsetParent !== null)
             .map((el) => [el.textContent.trim() || el.name || el.tagName,
                           el.getBoundingClientRect().height])
@@ -142,6 +142,30 @@ def test_online_capture_is_uploaded_with_its_receipt(context, school, shot):
         school.posting_asha.pk: "P",
         school.posting_tarun.pk: "L",
     }
+
+
+def test_no_meal_today_is_sent_with_its_reason(context, school, shot):
+    page = open_app(context)
+    log_in(page, school, shot)
+    fill_capture(page)
+    page.locator("[name=meals]").fill("0")
+    page.get_by_test_id("save").click()
+    # Checked on the phone as on the server: 0 meals needs a reason.
+    expect(page.locator('[data-for="meals_reason"]')).to_contain_text("कारण चुनें")
+    page.locator("[name=meals_reason]").select_option("other")
+    page.get_by_test_id("save").click()
+    expect(page.locator('[data-for="meals_note"]')).not_to_be_empty()
+    page.locator("[name=meals_note]").fill("गैस सिलेंडर खत्म")
+    assert_fits_a_phone(page)
+    shot(page, "no-meal")
+    page.get_by_test_id("save").click()
+    expect(status(page)).to_have_attribute("data-state", "uploaded")
+    version = DayRecord.objects.get(school=school.school_a, date=DAY).current
+    assert (version.meals_served, version.meals_not_served, version.meals_note) == (
+        0,
+        "other",
+        "गैस सिलेंडर खत्म",
+    )
 
 
 def outbox(page: Page) -> list[dict]:

@@ -673,3 +673,48 @@ def test_openapi_documents_the_sync_api(w):
         "security" not in paths["/api/v1/auth/token"]["post"]
         or paths["/api/v1/auth/token"]["post"]["security"] == []
     )
+
+
+# --- Mid-day meals ---------------------------------------------------------------------
+
+
+def test_bootstrap_lists_the_reasons_for_no_meal_in_both_languages(w):
+    reasons = bootstrap(app_client(w.asha)).json()["meal_reasons"]
+    assert [r["code"] for r in reasons] == [
+        "no_grain",
+        "no_cook",
+        "no_fuel_funds",
+        "local_holiday",
+        "other",
+    ]
+    assert all(r["name_hi"] and r["name_en"] and r["name_hi"] != r["name_en"] for r in reasons)
+
+
+def test_meals_not_served_with_a_reason_is_accepted(w):
+    body = {**capture_body(w, meals=0), "meals_reason": "local_holiday"}
+    receipt = upload(app_client(w.asha), [body]).json()["receipts"][0]
+    assert (receipt["status"], receipt["version"]) == ("accepted", 1)
+    assert Version.objects.get().meals_not_served == "local_holiday"
+
+
+def test_meals_not_served_without_a_reason_is_rejected_naming_the_field(w):
+    receipt = upload(app_client(w.asha), [capture_body(w, meals=0)]).json()["receipts"][0]
+    assert (receipt["status"], receipt["code"]) == ("rejected", "invalid")
+    assert [(e["field"], e["code"]) for e in receipt["errors"]] == [
+        ("meals_reason", "reason_missing")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"meals_reason": "rain"}, "meals_reason"),
+        ({"meals_served": -3}, "meals_served"),
+        ({"meals_note": "x" * 201}, "meals_note"),
+    ],
+)
+def test_a_malformed_meal_entry_is_422_naming_the_field(w, change, field):
+    response = upload(app_client(w.asha), [{**capture_body(w), **change}])
+    assert response.status_code == 422
+    assert field in json.dumps(response.json())
+    assert not Capture.objects.exists()

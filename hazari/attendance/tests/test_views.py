@@ -251,6 +251,22 @@ def test_meals_above_present_is_shown_on_the_meals_field(w, clock):
     assert not Version.objects.exists()
 
 
+def test_meals_not_served_with_a_reason_from_the_form(w, clock):
+    client = english(w.asha)
+    page = client.get(url(w.school_a)).content.decode()
+    assert 'name="meals_reason"' in page and "No food grain" in page
+    missing = client.post(url(w.school_a), body(w, meals="0"))
+    assert "choose the reason" in missing.context["form"].errors["meals_reason"][0]
+    other = client.post(url(w.school_a), body(w, meals="0", meals_reason="other"))
+    assert "Write what the reason was" in other.context["form"].errors["meals_note"][0]
+    assert not Version.objects.exists()
+    response = client.post(url(w.school_a), body(w, meals="", meals_reason="no_cook"))
+    assert response.status_code == 302
+    version = Version.objects.get()
+    assert (version.meals_served, version.meals_not_served) == (0, "no_cook")
+    assert "None: No cook" in client.get(url(w.school_a)).content.decode()
+
+
 # --- Who may enter ----------------------------------------------------------------------------
 
 

@@ -190,6 +190,8 @@ function startDraft(info, from = null) {
     counts,
     staff,
     meals: source?.payload.meals_served == null ? "" : String(source.payload.meals_served),
+    mealsReason: source?.payload.meals_reason || "",
+    mealsNote: source?.payload.meals_note || "",
     reason: "",
   };
   checked = false;
@@ -255,6 +257,18 @@ function form(ctx, info) {
         autocomplete: "off", maxlength: "6", class: "count", value: draft.meals }),
       h("p", { class: "help", "data-help": "meals" }),
       h("span", { class: "field-error", "data-for": "meals" })),
+    // No meal today: why (the server's list, from the bootstrap), and a note for "other".
+    meals && h("div", { class: "field" },
+      h("label", { for: "meals_reason" }, t("meals_reason")),
+      h("select", { id: "meals_reason", name: "meals_reason" },
+        h("option", { value: "" }, t("meals_were_served")),
+        (boot.meal_reasons || []).map((r) =>
+          h("option", { value: r.code, selected: draft.mealsReason === r.code }, pick(r, "name")))),
+      h("span", { class: "field-error", "data-for": "meals_reason" })),
+    meals && h("div", { class: "field" },
+      h("label", { for: "meals_note" }, t("meals_note")),
+      h("input", { id: "meals_note", name: "meals_note", type: "text", maxlength: "200", autocomplete: "off", value: draft.mealsNote }),
+      h("span", { class: "field-error", "data-for": "meals_note" })),
     info.correction && h("div", { class: "field" },
       h("label", { for: "reason" }, t("reason")),
       h("textarea", { id: "reason", name: "reason", maxlength: "300", rows: "2" }, draft.reason),
@@ -306,6 +320,8 @@ function onInput(event, formEl, info) {
     if (digits !== el.value) el.value = digits;
   }
   if (el.name === "meals") draft.meals = el.value;
+  else if (el.name === "meals_reason") draft.mealsReason = el.value;
+  else if (el.name === "meals_note") draft.mealsNote = el.value;
   else if (el.name === "reason") draft.reason = el.value;
   else if (el.type === "radio") draft.staff[el.name.slice("staff-".length)] = el.value;
   else if (el.classList.contains("count")) draft.counts[el.name] = el.value;
@@ -349,6 +365,11 @@ function check(formEl, info) {
     const n = Number(mealsInput.value);
     mark("meals", mealsInput.value !== "" && n > presentForMeals
       ? t("meals_too_many", { meals: n, present: presentForMeals }) : "");
+    // The server's rules (hazari/attendance/checks.py), checked as the head master types.
+    const why = draft.mealsReason;
+    mark("meals_reason", why && n > 0 ? t("meals_reason_with_meals")
+      : checked && !why && mealsInput.value !== "" && n === 0 ? t("meals_reason_missing") : "");
+    mark("meals_note", checked && why === "other" && !draft.mealsNote.trim() ? t("meals_note_missing") : "");
   }
   const reason = formEl.querySelector("[name=reason]");
   if (reason) mark("reason", checked && !reason.value.trim() ? t("reason_required") : "");
@@ -412,6 +433,8 @@ function captureOf(formEl, info) {
       })),
       staff: postedOn(boot, info.date).map((s) => ({ posting_id: s.posting_id, status: draft.staff[s.posting_id] || "P" })),
       meals_served: formEl.querySelector("[name=meals]") && draft.meals !== "" ? Number(draft.meals) : null,
+      meals_reason: formEl.querySelector("[name=meals]") && draft.mealsReason ? draft.mealsReason : null,
+      meals_note: formEl.querySelector("[name=meals]") ? draft.mealsNote.trim() : "",
       reason: info.correction ? draft.reason.trim() : "",
     },
   };
