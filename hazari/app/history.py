@@ -10,21 +10,12 @@ current versions, and the held versions waiting for review.
 
 import datetime
 
-from django.utils.translation import override
-
 from hazari.attendance.models import DayRecord, Status, Version
+from hazari.lib.i18n import label_in_both_languages
 from hazari.orgunits.models import School
-from hazari.schooldays.days import DayStatus, school_calendar
+from hazari.schooldays.days import school_calendar
 
 HISTORY_DAYS = 30
-
-
-def _labels(status: DayStatus) -> tuple[str, str]:
-    with override("hi"):
-        hindi = status.label
-    with override("en"):
-        english = status.label
-    return hindi, english
 
 
 def history_for(school: School, today: datetime.date, days: int = HISTORY_DAYS) -> list[dict]:
@@ -61,7 +52,7 @@ def history_for(school: School, today: datetime.date, days: int = HISTORY_DAYS) 
     ):
         record = records.get(day)
         current = record.current if record is not None else None
-        hindi, english = _labels(status)
+        hindi, english = label_in_both_languages(status)
         out.append(
             {
                 "date": day,

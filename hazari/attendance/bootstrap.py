@@ -16,11 +16,11 @@ from dataclasses import asdict
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import override
 
 from hazari.attendance.models import MealsNotServed
 from hazari.attendance.rules import Rules, rules_for
 from hazari.attendance.services import MEAL_CLASSES
+from hazari.lib.i18n import label_in_both_languages
 from hazari.orgunits.models import School
 from hazari.registers.models import academic_year_of
 from hazari.registers.selectors import enrolment_table
@@ -35,16 +35,8 @@ def _hhmm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
 
 
-def _label(status: DayStatus) -> tuple[str, str]:
-    with override("en"):
-        english = status.label
-    with override("hi"):
-        hindi = status.label
-    return english, hindi
-
-
 def _calendar_day(day: datetime.date, status: DayStatus) -> dict:
-    english, hindi = _label(status)
+    hindi, english = label_in_both_languages(status)
     entry = status.closure or status.working_day
     return {
         "date": day,
@@ -142,9 +134,6 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
 def _meal_reasons() -> list[dict]:
     reasons = []
     for reason in MealsNotServed:
-        with override("hi"):
-            hindi = str(reason.label)
-        with override("en"):
-            english = str(reason.label)
+        hindi, english = label_in_both_languages(reason)
         reasons.append({"code": reason.value, "name_hi": hindi, "name_en": english})
     return reasons

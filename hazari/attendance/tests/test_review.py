@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from hazari.attendance import review
 from hazari.attendance.models import DayRecord, Review, Version
@@ -220,7 +221,7 @@ def test_a_newer_accepted_version_cannot_be_replaced(w):
 def test_a_version_is_reviewed_once(w):
     version = held(w)
     review.version_approve(actor=w.chetan, version=version, note="ok")
-    with pytest.raises(ValidationError, match="already been reviewed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already been reviewed"):
         review.version_approve(actor=w.bhavna, version=version, note="again")
 
 
@@ -238,7 +239,7 @@ def test_nobody_reviews_their_own_entry(w):
 def test_an_accepted_version_cannot_be_approved(w):
     send(w)
     version = Version.objects.get()
-    with pytest.raises(ValidationError, match="Only a version held"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Only a version held"):
         review.version_approve(actor=w.chetan, version=version, note="ok")
 
 
@@ -323,9 +324,9 @@ def test_a_held_version_overtaken_by_a_newer_one_can_be_dismissed(w):
 def test_a_dismissed_version_cannot_be_approved_nor_dismissed_again(w):
     version = held(w)
     review.version_dismiss(actor=w.chetan, version=version, note="no")
-    with pytest.raises(ValidationError, match="already been reviewed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already been reviewed"):
         review.version_approve(actor=w.bhavna, version=version, note="yes")
-    with pytest.raises(ValidationError, match="already been reviewed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already been reviewed"):
         review.version_dismiss(actor=w.bhavna, version=version, note="again")
     version.refresh_from_db()
     assert (version.review, version.reviewed_by) == (Review.DISMISSED, w.chetan)
@@ -355,7 +356,7 @@ def test_dismiss_needs_a_note(w):
 def test_an_accepted_version_cannot_be_dismissed(w):
     send(w)
     version = Version.objects.get()
-    with pytest.raises(ValidationError, match="Only a version held"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Only a version held"):
         review.version_dismiss(actor=w.chetan, version=version, note="no")
     assert DayRecord.objects.get().current == version
 
@@ -386,7 +387,7 @@ def test_nobody_dismisses_their_own_entry(w):
     response = dismiss(english(w.bhavna), version)
     assert any("You cannot review your own entry." in m for m in shown(response))
     assert Version.objects.get(pk=version.pk).review == ""
-    with pytest.raises(ValidationError, match="your own entry"):
+    with translation.override("en"), pytest.raises(ValidationError, match="your own entry"):
         review.version_dismiss(actor=w.bhavna, version=version, note="mine")
     review.version_dismiss(actor=w.dinesh, version=version, note="not hers to judge")
 
