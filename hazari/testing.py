@@ -88,4 +88,5 @@ def build_world() -> SimpleNamespace:
     w.zoya = person("EMP4002", "Zoya Khan", Role.DISTRICT_OFFICER, w.district_b, "9876500009")
     w.sunita = person("EMP5001", "Sunita Yadav", Role.STATE_OFFICER, w.state, "9876500010")
     w.arjun = person("EMP5002", "Arjun Meena", Role.STATE_ADMIN, w.state, "9876500011")
+    w.meera = person("EMP3501", "Meera Das", Role.MDM_OFFICER, w.block_x, "9876500012")
     return w

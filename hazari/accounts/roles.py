@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("District officer")
     STATE_OFFICER = "state_officer", _("State officer")
     STATE_ADMIN = "state_admin", _("State administrator")
+    MDM_OFFICER = "mdm_officer", _("Mid-day meal officer (PM POSHAN)")
 
 
 # The levels of org unit a user of each role may belong to.
@@ -36,6 +37,7 @@ ROLE_LEVELS: dict[str, frozenset[int]] = {
     Role.DISTRICT_OFFICER: frozenset({Level.DISTRICT}),
     Role.STATE_OFFICER: frozenset({Level.STATE}),
     Role.STATE_ADMIN: frozenset({Level.STATE}),
+    Role.MDM_OFFICER: frozenset({Level.BLOCK, Level.DISTRICT}),
 }
 
 # Seniority, used where one user acts on another's account.
@@ -43,6 +45,7 @@ RANK: dict[str, int] = {
     Role.TEACHER: 0,
     Role.HEAD_MASTER: 1,
     Role.DDO: 2,
+    Role.MDM_OFFICER: 2,
     Role.CLUSTER_OFFICER: 3,
     Role.BLOCK_OFFICER: 4,
     Role.DISTRICT_OFFICER: 5,
@@ -62,11 +65,17 @@ def is_officer(user: "User") -> bool:
     return user.role in OFFICER_ROLES
 
 
+# A mid-day meal officer monitors the meals of an area: reports only. They manage no accounts
+# and enter no attendance.
+MONITOR_ROLES = frozenset({Role.MDM_OFFICER})
+
+
 def may_reset_password(actor: "User", target: "User") -> bool:
     """An officer resets the password of a junior user in their own area, never their own
     (that goes through the SMS code) nor a peer's. The caller has already scoped target."""
     return (
         is_officer(actor)
+        and actor.role not in MONITOR_ROLES
         and actor.pk != target.pk
         and RANK[actor.role] > RANK[target.role]
         and actor.unit is not None
@@ -168,6 +177,12 @@ def may_review_attendance(user: "User") -> bool:
         and user.role in ATTENDANCE_REVIEWER_ROLES
         and user.unit is not None
     )
+
+
+def may_enter_attendance(user: "User") -> bool:
+    """May the user send a school's attendance (the school's own staff, or an officer for a
+    school of their area)? The caller has already scoped the school."""
+    return user.is_active and user.role in Role.values and user.role not in MONITOR_ROLES
 
 
 def may_revoke_tokens(actor: "User", target: "User") -> bool:

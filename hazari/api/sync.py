@@ -281,7 +281,7 @@ def _single_status(receipt: Receipt) -> int:
         return 201
     if receipt.status == CaptureStatus.HELD:
         return 202
-    return {"conflict": 409, "school_outside_area": 404}.get(receipt.code, 422)
+    return {"conflict": 409, "school_outside_area": 404, "not_allowed": 403}.get(receipt.code, 422)
 
 
 @router.post(
@@ -291,6 +291,7 @@ def _single_status(receipt: Receipt) -> int:
         202: ReceiptOut,
         400: ErrorOut,
         401: ErrorOut,
+        403: ReceiptOut,
         404: ReceiptOut,
         409: ReceiptOut,
         413: ErrorOut,
@@ -299,9 +300,10 @@ def _single_status(receipt: Receipt) -> int:
     summary="Upload one capture: its receipt, with an HTTP status",
 )
 def capture_upload(request: AuthedRequest, payload: SingleCaptureIn):
-    """For simple clients. 201 accepted or late, 202 held for an officer's review, 404 a
-    school outside the user's area, 409 the UUID was used for other content, 422 rejected: for
-    code `invalid`, `errors` names each field and the reason. A resend answers the same."""
+    """For simple clients. 201 accepted or late, 202 held for an officer's review, 403 a user
+    whose role enters no attendance, 404 a school outside the user's area, 409 the UUID was
+    used for other content, 422 rejected: for code `invalid`, `errors` names each field and
+    the reason. A resend answers the same."""
     now = timezone.now()
     receipt = _submit(
         request,

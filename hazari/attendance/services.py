@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 
 from hazari.accounts import scope
 from hazari.accounts.models import User
+from hazari.accounts.roles import may_enter_attendance
 from hazari.attendance import store
 from hazari.attendance.checks import MEAL_CLASSES, Problem, check_content, school_day_facts
 from hazari.attendance.models import Capture, Status
@@ -132,6 +133,12 @@ def capture_submit(
             data.uuid,
             "school_outside_area",
             gettext_noop("You cannot enter attendance for this school."),
+        )
+    if not may_enter_attendance(user):
+        return Receipt.unstored(
+            data.uuid,
+            "not_allowed",
+            gettext_noop("Your role does not enter attendance."),
         )
     rules = rules_along(school.chain)
     problems = check_content(school=school, day=school_day_facts(school.id, data.date), data=data)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazari.accounts import scope
-from hazari.accounts.roles import Role, is_officer, may_review_attendance
+from hazari.accounts.roles import Role, is_officer, may_enter_attendance, may_review_attendance
 from hazari.attendance import review
 from hazari.attendance.forms import AttendanceForm, ReviewForm, count_field, staff_field
 from hazari.attendance.models import Capture, DayRecord, Status, Version
@@ -160,6 +160,9 @@ def attendance_day(request: AuthedRequest, pk: int) -> HttpResponse:
     postings = list(scope.postings_for(user).at(school).on(day).order_by("name", "pk"))
     meals = any(c in MEAL_CLASSES for c in school.classes)
 
+    may_enter = may_enter_attendance(user)
+    if request.method == "POST" and not may_enter:
+        raise PermissionDenied
     if request.method == "POST":
         form = AttendanceForm(request.POST, enrolment=enrolment, postings=postings, meals=meals)
         if form.is_valid():
@@ -239,7 +242,7 @@ def attendance_day(request: AuthedRequest, pk: int) -> HttpResponse:
             r.version.status == Status.HELD and r.version.reviewed_by_id is None for r in versions
         ),
         "form": form,
-        "show_form": day == today and status.open and not closed_for_today,
+        "show_form": may_enter and day == today and status.open and not closed_for_today,
         "closed_for_today": closed_for_today,
         "window": window,
         "officer_role": role_label(user.role) if is_officer(user) else "",

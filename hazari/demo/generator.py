@@ -278,7 +278,7 @@ def _rows_to_write(plan: StatePlan) -> int:
     units = len(plan.districts) + sum(1 for _ in plan.blocks()) + sum(1 for _ in plan.clusters())
     units += len(schools)
     enrolment = sum(len(s.enrolment) for s in schools)
-    officers = 2 + len(plan.districts) + 2 * sum(1 for _ in plan.blocks())
+    officers = 2 + 2 * len(plan.districts) + 3 * sum(1 for _ in plan.blocks())
     officers += sum(1 for _ in plan.clusters())
     school_people = sum(1 + teachers_for(s) for s in schools)
     postings = sum(teachers_for(s) for s in schools)

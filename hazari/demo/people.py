@@ -48,9 +48,11 @@ def people(plan: StatePlan, seed: int) -> Iterator[Person]:
     yield officer(Role.STATE_ADMIN, Level.STATE, STATE_CODE)
     for district_plan in plan.districts:
         yield officer(Role.DISTRICT_OFFICER, Level.DISTRICT, district_plan.district.code)
+        yield officer(Role.MDM_OFFICER, Level.DISTRICT, district_plan.district.code)
     for _, block_plan in plan.blocks():
         yield officer(Role.BLOCK_OFFICER, Level.BLOCK, block_plan.block.code)
         yield officer(Role.DDO, Level.BLOCK, block_plan.block.code)
+        yield officer(Role.MDM_OFFICER, Level.BLOCK, block_plan.block.code)
     for _, cluster in plan.clusters():
         yield officer(Role.CLUSTER_OFFICER, Level.CLUSTER, cluster.code)
     for _, school in plan.schools():

@@ -40,6 +40,7 @@ def demo_logins() -> list[Login]:
         (Role.DISTRICT_OFFICER, school.district),
         (Role.BLOCK_OFFICER, school.block),
         (Role.DDO, school.block),
+        (Role.MDM_OFFICER, school.block),
         (Role.CLUSTER_OFFICER, school.cluster),
         (Role.HEAD_MASTER, school),
         (Role.TEACHER, school),

@@ -71,7 +71,7 @@ for name in MATRIX_MODULES:
 # Every entry with its options ({} when it has none).
 CASES: list[tuple] = [(*e, {}) if len(e) == 4 else e for e in ENDPOINTS]
 
-PEOPLE = ["asha", "tarun", "hari", "chetan", "dev", "bhavna", "yash", "dinesh", "zoya"]
+PEOPLE = ["asha", "tarun", "hari", "chetan", "dev", "bhavna", "yash", "dinesh", "zoya", "meera"]
 
 
 def snapshot() -> list:

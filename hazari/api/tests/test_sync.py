@@ -718,3 +718,15 @@ def test_a_malformed_meal_entry_is_422_naming_the_field(w, change, field):
     assert response.status_code == 422
     assert field in json.dumps(response.json())
     assert not Capture.objects.exists()
+
+
+def test_a_meal_officer_is_refused_and_nothing_is_stored(w):
+    body = upload(app_client(w.meera), [capture_body(w)]).json()
+    assert body["receipts"][0]["code"] == "not_allowed"
+    single = post_json(
+        app_client(w.meera),
+        "/api/v1/sync/capture",
+        {**capture_body(w), "sent_at": iso(), "device_id": "x"},
+    )
+    assert single.status_code == 403
+    assert not Capture.objects.exists()

@@ -103,6 +103,7 @@ def test_every_user_belongs_to_a_unit_their_role_fits(demo):
     assert roles[Role.HEAD_MASTER] == 300
     assert roles[Role.CLUSTER_OFFICER] == unit_counts()[Level.CLUSTER]
     assert roles[Role.BLOCK_OFFICER] == roles[Role.DDO] == 11
+    assert roles[Role.MDM_OFFICER] == 11 + 3  # a block's and a district's
     assert roles[Role.DISTRICT_OFFICER] == 3
     assert roles[Role.STATE_OFFICER] == roles[Role.STATE_ADMIN] == 1
     assert 300 <= roles[Role.TEACHER] <= 6 * 300
