@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hazari.staff",
     "hazari.schooldays",
     "hazari.attendance",
+    "hazari.dashboards",
     "hazari.demo",
 ]
 
