@@ -88,3 +88,29 @@ def month_extremes(school: School, month: datetime.date, days: list[datetime.dat
         present = r["present_boys"] + r["present_girls"] + r["present_third"]
         out["days_full"] += int(enrolled > 0 and present == enrolled)
     return out
+
+
+def area(school_days: dict, school_ids: set[int], days: list[datetime.date]) -> dict:
+    """The counts of some schools over some days, from truth()'s school-days."""
+    total = dict.fromkeys(COUNT_FIELDS, 0)
+    for (school_id, day), row in school_days.items():
+        if school_id in school_ids and day in days:
+            add(total, row)
+    return total
+
+
+def classes(school: School, days: list[datetime.date]) -> dict[int, tuple[int, int, int]]:
+    """{class: children present (boys, girls, third gender) summed over the school's reported
+    open days}, from the current versions' class rows."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day in days:
+        if not day_status(school, day).open:
+            continue
+        record = DayRecord.objects.filter(school=school, date=day).first()
+        if record is None or record.current is None:
+            continue
+        for c in record.current.classes.all():
+            out[c.class_no][0] += c.boys
+            out[c.class_no][1] += c.girls
+            out[c.class_no][2] += c.third_gender
+    return {k: (v[0], v[1], v[2]) for k, v in out.items()}

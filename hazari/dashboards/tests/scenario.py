@@ -96,6 +96,16 @@ class Send:
 
 
 @dataclass(frozen=True)
+class Streak:
+    """The same counts sent on consecutive days (made-up reports look like this)."""
+
+    school: int
+    first: int
+    days: int
+    share: float
+
+
+@dataclass(frozen=True)
 class Close:
     unit: int
     day: int
@@ -152,6 +162,9 @@ events = st.lists(
 def apply(w, event, refresh) -> None:
     if isinstance(event, Send):
         send(w, event)
+    elif isinstance(event, Streak):
+        for day in range(event.first, min(event.first + event.days, DAYS)):
+            send(w, Send(event.school, day, event.share, 20, 0, False, "PP"))
     elif isinstance(event, Close):
         begin = START + datetime.timedelta(days=event.day)
         Closure.objects.create(
@@ -162,9 +175,9 @@ def apply(w, event, refresh) -> None:
             reason="rain",
         )
     elif isinstance(event, Work):
-        day = START + datetime.timedelta(days=6 + 7 * event.sunday)
+        sunday = START + datetime.timedelta(days=6 + 7 * event.sunday)
         WorkingDay.objects.get_or_create(
-            unit=w.units[event.unit], day=day, defaults={"reason": "make-up day"}
+            unit=w.units[event.unit], day=sunday, defaults={"reason": "make-up day"}
         )
     elif isinstance(event, Decide):
         waiting = list(
