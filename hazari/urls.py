@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("hazari.staff.urls")),
     path("", include("hazari.schooldays.urls")),
     path("", include("hazari.attendance.urls")),
+    path("", include("hazari.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -26,6 +26,7 @@ MATRIX_MODULES = [
     "hazari.schooldays.tests.matrix",
     "hazari.api.tests.matrix",
     "hazari.attendance.tests.matrix",
+    "hazari.dashboards.tests.matrix",
 ]
 
 
