@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hazari.schooldays",
     "hazari.attendance",
     "hazari.app",
+    "hazari.dashboards",
     "hazari.demo",
 ]
 

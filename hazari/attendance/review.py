@@ -174,6 +174,11 @@ def version_approve(
             record.on_time = _was_on_time(record, version)
         record.current = version
         record.save(update_fields=["current", "first_reported_at", "on_time"])
+        # The day's figures changed with no new version: the dashboards' next refresh must
+        # recompute them (it finds new versions by id, not approvals).
+        from hazari.dashboards.refresh import mark_stale
+
+        mark_stale(record.school_id, record.date)
     _log(Review.APPROVED, version, record, actor, note)
     version.record = record
     return version
@@ -196,6 +201,10 @@ def version_dismiss(
         record, version = _lock(version)
         _check_reviewable(actor, version, _("Only a version held for review can be dismissed."))
         _review(version, actor=actor, decision=Review.DISMISSED, note=note, now=now)
+        # No figure changes, but the day no longer waits for a review (the dashboards count it).
+        from hazari.dashboards.refresh import mark_stale
+
+        mark_stale(record.school_id, record.date)
     _log(Review.DISMISSED, version, record, actor, note)
     version.record = record
     return version

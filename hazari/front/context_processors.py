@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict:
     else:
         links.append((_("My school"), reverse("unit_detail", args=[user.unit.pk])))
         links.append((_("Today's attendance"), reverse("attendance_day", args=[user.unit.pk])))
+    links.append((_("Dashboard"), reverse("dashboard")))
     links.append((_("Holidays"), reverse("calendar")))
     if may_review_attendance(user):
         links.append((_("Held attendance"), reverse("attendance_held")))

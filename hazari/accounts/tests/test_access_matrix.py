@@ -27,6 +27,7 @@ MATRIX_MODULES = [
     "hazari.api.tests.matrix",
     "hazari.attendance.tests.matrix",
     "hazari.app.tests.matrix",
+    "hazari.dashboards.tests.matrix",
 ]
 
 

@@ -1,0 +1,192 @@
+"""Rollups: the figures of the dashboards, kept up to date from the attendance tables.
+
+Nothing here is a record of its own: every row can be rebuilt from DayRecord/Version (what
+each school reported), the registers (enrolment) and the calendar (which days each school was
+open). hazari.dashboards.refresh keeps them up to date, a few seconds behind the uploads.
+
+* SchoolDay — one row per school per day on which the school was open (closed days, weekly
+  offs and holidays have no row), from the first day of the session to today. A day without a
+  report has a row with reported = false. Enrolment is counted only on the days the school
+  reported (0 otherwise), so that every figure of an area is a plain SUM.
+* SchoolMonth — SchoolDay summed per school and calendar month, with what the checks of
+  implausible reports need (the smallest and largest counts, the days at full enrolment).
+* UnitDay — SchoolDay summed per day for every cluster, block, district and state.
+
+The unit columns are plain integers, not foreign keys: the rows are derived, a demo reset
+deletes them first, and foreign keys would add a check to every row written.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Counts(models.Model):
+    """The counts every rollup row has. Percentages are worked out when read
+    (hazari.dashboards.figures.Figures)."""
+
+    # Schools open (a school-day each), and of those: reported (a current version), reported
+    # on time (the first report came within the on-time window), held (something was sent
+    # but waits for an officer's review, and nothing counts yet).
+    schools_open = models.IntegerField(default=0)
+    reported = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    held = models.IntegerField(default=0)
+    # Enrolment of the school-days that reported, and the children present on them.
+    enrolled_boys = models.IntegerField(default=0)
+    enrolled_girls = models.IntegerField(default=0)
+    enrolled_third = models.IntegerField(default=0)
+    present_boys = models.IntegerField(default=0)
+    present_girls = models.IntegerField(default=0)
+    present_third = models.IntegerField(default=0)
+    # Staff marked on those days (present, absent, on leave, on duty), and marked present.
+    staff_marked = models.IntegerField(default=0)
+    staff_present = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+# The summed columns, in the order every rollup query writes them.
+COUNT_FIELDS = [
+    "schools_open",
+    "reported",
+    "on_time",
+    "held",
+    "enrolled_boys",
+    "enrolled_girls",
+    "enrolled_third",
+    "present_boys",
+    "present_girls",
+    "present_third",
+    "staff_marked",
+    "staff_present",
+]
+
+
+class SchoolDay(models.Model):
+    pk = models.CompositePrimaryKey("school_id", "date")
+    school_id = models.IntegerField()
+    date = models.DateField()
+    state_id = models.IntegerField()
+    district_id = models.IntegerField()
+    block_id = models.IntegerField()
+    cluster_id = models.IntegerField()
+    reported = models.BooleanField(default=False)
+    on_time = models.BooleanField(default=False)
+    held = models.BooleanField(default=False)
+    # The version the figures come from (the day record's current one), and the newest
+    # version of the day when the row was computed: a newer one means the row is stale.
+    version_id = models.BigIntegerField(null=True)
+    last_version_id = models.BigIntegerField(null=True)
+    enrolled_boys = models.IntegerField(default=0)
+    enrolled_girls = models.IntegerField(default=0)
+    enrolled_third = models.IntegerField(default=0)
+    present_boys = models.IntegerField(default=0)
+    present_girls = models.IntegerField(default=0)
+    present_third = models.IntegerField(default=0)
+    staff_marked = models.SmallIntegerField(default=0)
+    staff_present = models.SmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # "The schools of this cluster / block / district over these days".
+            models.Index(fields=["cluster_id", "date"], name="schoolday_cluster"),
+            models.Index(fields=["block_id", "date"], name="schoolday_block"),
+            models.Index(fields=["district_id", "date"], name="schoolday_district"),
+            # "Every school of the state on this day" (today's figures, a day's rebuild).
+            models.Index(fields=["date"], name="schoolday_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"school {self.school_id} on {self.date}"
+
+
+class SchoolMonth(Counts):
+    pk = models.CompositePrimaryKey("school_id", "month")
+    school_id = models.IntegerField()
+    month = models.DateField()  # its first day
+    state_id = models.IntegerField()
+    district_id = models.IntegerField()
+    block_id = models.IntegerField()
+    cluster_id = models.IntegerField()
+    # Over the days reported: the smallest and largest counts of each gender, and the days on
+    # which every enrolled child was present (hazari.dashboards.selectors.implausible).
+    min_boys = models.IntegerField(null=True)
+    max_boys = models.IntegerField(null=True)
+    min_girls = models.IntegerField(null=True)
+    max_girls = models.IntegerField(null=True)
+    min_third = models.IntegerField(null=True)
+    max_third = models.IntegerField(null=True)
+    days_full = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cluster_id", "month"], name="schoolmonth_cluster"),
+            models.Index(fields=["block_id", "month"], name="schoolmonth_block"),
+            models.Index(fields=["district_id", "month"], name="schoolmonth_district"),
+            models.Index(fields=["state_id", "month"], name="schoolmonth_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"school {self.school_id} in {self.month:%Y-%m}"
+
+
+class UnitDay(Counts):
+    pk = models.CompositePrimaryKey("unit_id", "date")
+    unit_id = models.IntegerField()
+    date = models.DateField()
+    level = models.SmallIntegerField()
+    # The unit's ancestors (as on OrgUnit; empty at its own level and below) and its parent.
+    state_id = models.IntegerField(null=True)
+    district_id = models.IntegerField(null=True)
+    block_id = models.IntegerField(null=True)
+    parent_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["parent_id", "date"], name="unitday_parent")]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} on {self.date}"
+
+
+class RefreshState(models.Model):
+    """How far the rollups have caught up: one row (pk 1), locked by the refresher while it
+    works, so that two refreshers never interleave."""
+
+    # Ids already taken into account: versions, and history rows of closures, working days
+    # and enrolment (a change to any of them changes figures).
+    versions_seen = models.BigIntegerField(default=0)
+    closures_seen = models.BigIntegerField(default=0)
+    working_days_seen = models.BigIntegerField(default=0)
+    enrolment_seen = models.BigIntegerField(default=0)
+    # The academic sessions as last seen (a digest): a changed weekly off changes every day.
+    sessions_digest = models.CharField(max_length=64, blank=True)
+    # The days with rows: from the first day of the session running when the rollups were
+    # first built, through this one (a new day gets its rows on the first run that day).
+    days_from = models.DateField(null=True)
+    days_through = models.DateField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+    took_ms = models.IntegerField(default=0)
+    tree_checked_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"rollups refreshed at {self.refreshed_at}"
+
+
+class Stale(models.Model):
+    """School-days whose figures changed without a new version (an officer approved a held
+    one): the next refresh recomputes them. Written by hazari.attendance.review."""
+
+    unit_id = models.IntegerField()  # a school, or a unit for every school under it
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="stale_end_not_before_start", condition=Q(end__gte=F("start"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} {self.start}–{self.end}"

@@ -1,0 +1,344 @@
+"""Recomputing rollup rows from the attendance tables, the registers and the calendar.
+
+Every function here recomputes rows from their sources (delete, then insert what a GROUP BY
+gives), never adds a difference to what is there: running one twice changes nothing, and a row
+that was wrong for any reason is right after it. The SQL runs unchanged on SQLite and
+PostgreSQL; which schools are open on a day comes from the calendar's own SQL filter
+(hazari.schooldays.days.open_schools_q), so the rollups and the rest of Hazari agree on it.
+
+What is recomputed is named by an Area: every school under a unit, or a list of schools. A
+school moved to another cluster since its rows were made is found both by its old ancestor
+columns (its old rows) and by the tree (its new place), so both old and new units are
+recomputed. The caller (hazari.dashboards.refresh) holds the refresh lock.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q
+
+from hazari.attendance.models import DayRecord, StaffPresence, StaffStatus, Status, Version
+from hazari.dashboards.models import COUNT_FIELDS, SchoolDay, SchoolMonth, UnitDay
+from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
+from hazari.registers.models import Enrolment, academic_year_of
+from hazari.schooldays.days import open_schools_q
+
+# Ids per IN (...): well under SQLite's limit of variables per statement.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Area:
+    """Every school under a unit (the unit itself if it is a school), or the given schools."""
+
+    level: int | None = None
+    unit_id: int | None = None
+    school_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def under(cls, unit: OrgUnit) -> "Area":
+        return cls(level=unit.level, unit_id=unit.pk)
+
+    @classmethod
+    def schools(cls, ids: Iterable[int]) -> "Area":
+        return cls(school_ids=tuple(sorted(set(ids))))
+
+    def tree_q(self) -> Q:
+        """The area's schools as the tree has them now (a filter on OrgUnit)."""
+        if self.unit_id is None:
+            return Q(pk__in=self.school_ids)
+        if self.level is None or self.level == Level.SCHOOL:
+            return Q(pk=self.unit_id)
+        return Q(pk=self.unit_id) | Q(**{ANCESTOR_FIELDS[self.level]: self.unit_id})
+
+    def rollup_sql(self) -> tuple[str, list[int]]:
+        """The area's rows in a school rollup (SchoolDay, SchoolMonth): by the ancestor
+        columns the rows were made with."""
+        if self.unit_id is None:
+            return f"school_id IN ({', '.join(['%s'] * len(self.school_ids))})", list(
+                self.school_ids
+            )
+        if self.level is None or self.level == Level.SCHOOL:
+            return "school_id = %s", [self.unit_id]
+        column = f"{ANCESTOR_FIELDS[self.level]}_id"
+        return f"{column} = %s", [self.unit_id]
+
+    def pieces(self) -> Iterator["Area"]:
+        """The area in pieces small enough for one statement."""
+        if self.unit_id is not None:
+            yield self
+            return
+        for i in range(0, len(self.school_ids), CHUNK):
+            yield Area(school_ids=self.school_ids[i : i + CHUNK])
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _date(day: datetime.date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _schools_sql(day: datetime.date, area: Area) -> tuple[str, list] | None:
+    """The area's schools open on the day, with their ancestors (the tree as it is); None
+    when the filter itself says none can be (no session that day)."""
+    query = (
+        OrgUnit.objects.filter(open_schools_q(day), area.tree_q())
+        .order_by()
+        .values_list("id", *(f"{f}_id" for f in ANCESTOR_FIELDS))
+    )
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, list(params)
+
+
+def _stale_rows_where(area: Area, day_sql: str, day_params: list) -> tuple[str, list]:
+    """Rows of a school rollup that belong to the area: by the columns they were made with,
+    or because the tree now puts their school in the area."""
+    own, own_params = area.rollup_sql()
+    tree = OrgUnit.objects.filter(area.tree_q(), level=Level.SCHOOL).order_by().values("id")
+    try:
+        tree_sql, tree_params = tree.query.sql_with_params()
+    except EmptyResultSet:
+        return f"{day_sql} AND {own}", [*day_params, *own_params]
+    return (
+        f"{day_sql} AND ({own} OR school_id IN ({tree_sql}))",
+        [*day_params, *own_params, *tree_params],
+    )
+
+
+SCHOOL_DAY_COLUMNS = (
+    "school_id, date, state_id, district_id, block_id, cluster_id, reported, on_time, held, "
+    "version_id, last_version_id, enrolled_boys, enrolled_girls, enrolled_third, "
+    "present_boys, present_girls, present_third, staff_marked, staff_present"
+)
+
+
+def rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
+    """Recompute the area's SchoolDay rows of one day. Returns the clusters whose figures may
+    have changed: those of the rows removed and of the rows written."""
+    touched: set[int] = set()
+    for piece in area.pieces():
+        touched |= _rebuild_school_days(day, piece)
+    return touched
+
+
+def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
+    table = _table(SchoolDay)
+    where, params = _stale_rows_where(area, "date = %s", [_date(day)])
+    schools = _schools_sql(day, area)
+    version, record = _table(Version), _table(DayRecord)
+    staff, enrolment = _table(StaffPresence), _table(Enrolment)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT cluster_id FROM {table} WHERE {where}", params)  # noqa: S608
+        touched = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
+        if schools is None:
+            return touched
+        schools_sql, schools_params = schools
+        # The enrolment counted is the school's register for the day's academic year, all
+        # classes, and only on a day the school reported (0 otherwise).
+        cursor.execute(
+            f"WITH o (id, state_id, district_id, block_id, cluster_id) AS ({schools_sql}), "  # noqa: S608
+            "e AS (SELECT school_id, SUM(boys) AS b, SUM(girls) AS g, SUM(third_gender) AS t "
+            f"FROM {enrolment} WHERE academic_year = %s AND school_id IN (SELECT id FROM o) "
+            "GROUP BY school_id) "
+            f"INSERT INTO {table} ({SCHOOL_DAY_COLUMNS}) "
+            "SELECT o.id, %s, o.state_id, o.district_id, o.block_id, o.cluster_id, "
+            "v.id IS NOT NULL, "
+            "v.id IS NOT NULL AND r.on_time, "
+            "r.id IS NOT NULL AND r.current_id IS NULL AND EXISTS ("
+            f"  SELECT 1 FROM {version} h WHERE h.record_id = r.id AND h.status = %s"
+            "   AND h.reviewed_by_id IS NULL), "
+            "v.id, "
+            f"(SELECT MAX(x.id) FROM {version} x WHERE x.record_id = r.id), "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.b, 0) END, "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.g, 0) END, "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.t, 0) END, "
+            "COALESCE(v.present_boys, 0), COALESCE(v.present_girls, 0), "
+            "COALESCE(v.present_third_gender, 0), "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE "
+            f"(SELECT COUNT(*) FROM {staff} sp WHERE sp.version_id = v.id) END, "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE "
+            f"(SELECT COUNT(*) FROM {staff} sp WHERE sp.version_id = v.id AND sp.status = %s) END "
+            "FROM o "
+            f"LEFT JOIN {record} r ON r.school_id = o.id AND r.date = %s "
+            f"LEFT JOIN {version} v ON v.id = r.current_id "
+            "LEFT JOIN e ON e.school_id = o.id",
+            [
+                *schools_params,
+                academic_year_of(day),
+                _date(day),
+                Status.HELD.value,
+                StaffStatus.PRESENT.value,
+                _date(day),
+            ],
+        )
+        own, own_params = area.rollup_sql()
+        cursor.execute(
+            f"SELECT DISTINCT cluster_id FROM {table} WHERE date = %s AND {own}",  # noqa: S608
+            [_date(day), *own_params],
+        )
+        touched |= {row[0] for row in cursor.fetchall()}
+    return touched
+
+
+def _sums(prefix: str = "") -> str:
+    """The count columns summed from the level below."""
+    return ", ".join(f"SUM({prefix}{f})" for f in COUNT_FIELDS)
+
+
+def _school_sums() -> str:
+    """The count columns summed from SchoolDay rows (one school-day each)."""
+    return (
+        "COUNT(*), "
+        "SUM(CASE WHEN reported THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN on_time THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN held THEN 1 ELSE 0 END), "
+        "SUM(enrolled_boys), SUM(enrolled_girls), SUM(enrolled_third), "
+        "SUM(present_boys), SUM(present_girls), SUM(present_third), "
+        "SUM(staff_marked), SUM(staff_present)"
+    )
+
+
+def _count_columns() -> str:
+    return ", ".join(COUNT_FIELDS)
+
+
+# Each level of UnitDay from the level below: (level, the column that names the unit in the
+# rows below, the ancestor columns it keeps, its parent column, the rows below).
+_LEVELS = [
+    (Level.CLUSTER, "cluster_id", ("state_id", "district_id", "block_id"), "block_id", "school"),
+    (Level.BLOCK, "parent_id", ("state_id", "district_id"), "district_id", "unit"),
+    (Level.DISTRICT, "parent_id", ("state_id",), "state_id", "unit"),
+    (Level.STATE, "parent_id", (), None, "unit"),
+]
+
+
+def rebuild_unit_days(day: datetime.date, clusters: Iterable[int] | None = None) -> None:
+    """Recompute the UnitDay rows of one day: of the given clusters and every unit above them,
+    or (clusters None) of every unit."""
+    units: set[int] | None = None if clusters is None else set(clusters)
+    for level, column, keeps, parent, below in _LEVELS:
+        if units is not None and not units:
+            return
+        units = _rebuild_level(day, level, column, keeps, parent, below, units)
+
+
+def _rebuild_level(
+    day: datetime.date,
+    level: int,
+    column: str,
+    keeps: tuple[str, ...],
+    parent: str | None,
+    below: str,
+    units: set[int] | None,
+) -> set[int] | None:
+    """Recompute one level's rows of the units (None: all); returns their parents (before and
+    after), the units of the next level up to recompute."""
+    table = _table(UnitDay)
+    source = _table(SchoolDay) if below == "school" else table
+    sums = _school_sums() if below == "school" else _sums()
+    ancestors = "".join(f"{k}, " for k in ("state_id", "district_id", "block_id"))
+    kept = "".join(f"{k}, " if k in keeps else "NULL, " for k in ("state_id", "district_id"))
+    kept += "block_id, " if "block_id" in keeps else "NULL, "
+    group = ", ".join([column, *keeps])
+    parents: set[int] | None = None if units is None else set()
+    with connection.cursor() as cursor:
+        for chunk in [None] if units is None else _chunks(sorted(units)):
+            mine = "" if chunk is None else f" AND unit_id IN ({_ids(chunk)})"
+            theirs = "" if chunk is None else f" AND {column} IN ({_ids(chunk)})"
+            params = [_date(day), level, *(chunk or [])]
+            if parents is not None and parent is not None:
+                cursor.execute(
+                    f"SELECT DISTINCT parent_id FROM {table} WHERE date = %s AND level = %s{mine}",  # noqa: S608
+                    params,
+                )
+                parents |= {r[0] for r in cursor.fetchall() if r[0] is not None}
+            cursor.execute(f"DELETE FROM {table} WHERE date = %s AND level = %s{mine}", params)  # noqa: S608
+            below_level = [] if below == "school" else [level + 1]
+            level_filter = "" if below == "school" else " AND level = %s"
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, date, level, {ancestors}parent_id, "  # noqa: S608
+                f"{_count_columns()}) "
+                f"SELECT {column}, date, %s, {kept}{parent or 'NULL'}, {sums} "
+                f"FROM {source} WHERE date = %s{level_filter}{theirs} "
+                f"GROUP BY {group}, date",
+                [level, _date(day), *below_level, *(chunk or [])],
+            )
+            if parents is not None and parent is not None:
+                cursor.execute(
+                    f"SELECT DISTINCT parent_id FROM {table} WHERE date = %s AND level = %s{mine}",  # noqa: S608
+                    params,
+                )
+                parents |= {r[0] for r in cursor.fetchall() if r[0] is not None}
+    return parents
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def rebuild_school_months(month: datetime.date, area: Area) -> None:
+    """Recompute the area's SchoolMonth rows of one month from its SchoolDay rows."""
+    for piece in area.pieces():
+        _rebuild_school_months(month, piece)
+
+
+def _rebuild_school_months(month: datetime.date, area: Area) -> None:
+    table = _table(SchoolMonth)
+    where, params = _stale_rows_where(area, "month = %s", [_date(month)])
+    own, own_params = area.rollup_sql()
+    full = (
+        "reported AND enrolled_boys + enrolled_girls + enrolled_third > 0 AND "
+        "present_boys + present_girls + present_third = "
+        "enrolled_boys + enrolled_girls + enrolled_third"
+    )
+    extremes = ", ".join(
+        f"{how}(CASE WHEN reported THEN present_{g} END)"
+        for g in ("boys", "girls", "third")
+        for how in ("MIN", "MAX")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} (school_id, month, state_id, district_id, block_id, "  # noqa: S608
+            f"cluster_id, {_count_columns()}, min_boys, max_boys, min_girls, max_girls, "
+            "min_third, max_third, days_full) "
+            f"SELECT school_id, %s, state_id, district_id, block_id, cluster_id, "
+            f"{_school_sums()}, {extremes}, SUM(CASE WHEN {full} THEN 1 ELSE 0 END) "
+            f"FROM {_table(SchoolDay)} WHERE date >= %s AND date <= %s AND {own} "
+            "GROUP BY school_id, state_id, district_id, block_id, cluster_id",
+            [_date(month), _date(month), _date(month_end(month)), *own_params],
+        )
+
+
+def rebuild_day(day: datetime.date) -> None:
+    """Every school and unit of every state, on one day."""
+    for state in OrgUnit.objects.filter(level=Level.STATE):
+        rebuild_school_days(day, Area.under(state))
+    rebuild_unit_days(day)

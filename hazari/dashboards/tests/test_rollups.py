@@ -1,0 +1,89 @@
+"""Every rollup row equals the brute-force computation from the raw tables (tests/brute.py),
+on random attendance: captures on time and late, corrected, offline for days, held and then
+approved or dismissed, closures and working days entered afterwards, enrolment changed, and
+refreshes at random moments in between."""
+
+import datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis.extra.django import TestCase
+
+from hazari.dashboards import refresh
+from hazari.dashboards.models import COUNT_FIELDS, RefreshState, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.tests import brute, scenario
+from hazari.lib.memo import Memo
+from hazari.testing import build_world
+
+NOW = scenario.at(scenario.TODAY, "18:00")
+LAST = scenario.TODAY
+
+
+def stored(start, end):
+    school_days = {
+        (r["school_id"], r["date"]): r
+        for r in SchoolDay.objects.filter(date__gte=start, date__lte=end).values()
+    }
+    unit_days = {
+        (r["unit_id"], r["date"]): {f: r[f] for f in COUNT_FIELDS}
+        for r in UnitDay.objects.filter(date__gte=start, date__lte=end).values(
+            "unit_id", "date", *COUNT_FIELDS
+        )
+    }
+    months = {(r["school_id"], r["month"]): r for r in SchoolMonth.objects.values()}
+    return school_days, unit_days, months
+
+
+def as_counts(row: dict) -> dict:
+    """A SchoolDay row in the shape of the counts (booleans as 0/1, one school open)."""
+    out = {f: int(row[f]) for f in COUNT_FIELDS if f in row}
+    out["schools_open"] = 1
+    return out
+
+
+def check(test, w, truth):
+    school_days, unit_days, months = truth
+    got_days, got_units, got_months = stored(scenario.START, LAST)
+    test.assertEqual({k: as_counts(v) for k, v in got_days.items()}, school_days)
+    test.assertEqual(got_units, unit_days)
+    # The rollups begin on the window's first day, so July's rows hold the window's days.
+    july = datetime.date(2026, 7, 1)
+    test.assertEqual({k: {f: v[f] for f in COUNT_FIELDS} for k, v in got_months.items()}, months)
+    days = [scenario.START + datetime.timedelta(days=i) for i in range(scenario.DAYS + 1)]
+    for school in w.schools:
+        row = got_months.get((school.pk, july))
+        if row is not None:
+            expected = brute.month_extremes(school, july, days)
+            test.assertEqual({k: row[k] for k in expected}, expected)
+
+
+class RollupsEqualBruteForce(TestCase):
+    w: Any
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+        scenario.prepare(cls.w)
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(events=scenario.events)
+    def test_incremental_refreshes_equal_brute_force(self, events):
+        Memo.clear_all()
+        # The rollups begin on the window's first day (not the session's: fewer days to test).
+        RefreshState.objects.update_or_create(pk=1, defaults={"days_from": scenario.START})
+        refresh.refresh(now=scenario.at(scenario.START, "08:00"))
+        for event in events:
+            scenario.apply(self.w, event, lambda: refresh.refresh(now=NOW))
+        refresh.refresh(now=NOW)
+        truth = brute.truth(self.w.schools, scenario.START, LAST)
+        check(self, self.w, truth)
+        # Rebuilt from nothing, the same.
+        SchoolDay.objects.all().delete()
+        UnitDay.objects.all().delete()
+        SchoolMonth.objects.all().delete()
+        refresh.rebuild(start=scenario.START, now=NOW)
+        check(self, self.w, truth)

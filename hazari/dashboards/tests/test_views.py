@@ -1,0 +1,151 @@
+"""The dashboard pages and their downloads: what they show, for whom, in which language."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from hazari.dashboards.models import RefreshState
+from hazari.dashboards.tests.conftest import NOW
+from hazari.imports.tests.helpers import logged_in
+
+
+@pytest.fixture
+def w(dash, clock):
+    return dash
+
+
+def english(user):
+    client = logged_in(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def page(user, url):
+    response = english(user).get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_dashboard_goes_to_the_users_own_unit(w):
+    assert (
+        english(w.bhavna)
+        .get("/dashboard/")["Location"]
+        .startswith(f"/dashboard/units/{w.block_x.pk}/")
+    )
+    assert (
+        english(w.asha)
+        .get("/dashboard/")["Location"]
+        .startswith(f"/dashboard/schools/{w.school_a.pk}/")
+    )
+    assert english(w.asha).get(f"/dashboard/units/{w.school_a.pk}/").status_code == 302
+
+
+def test_state_overview_shows_districts_charts_and_how(w):
+    html = page(w.sunita, f"/dashboard/units/{w.state.pk}/?period=month&date=2026-07-01")
+    assert "July 2026" in html
+    assert "Bhopal" in html and "Sehore" in html
+    assert html.count("<svg") == 4
+    assert "How these figures are computed" in html
+    assert "Attendance % = children present ÷ children enrolled" in html
+    assert f"/dashboard/units/{w.district_a.pk}/?period=month" in html
+
+
+def test_cluster_overview_lists_its_schools(w):
+    html = page(w.chetan, f"/dashboard/units/{w.cluster_x1.pk}/?period=week&date=2026-07-06")
+    assert "GPS Kolar" in html and "GMS Kolar" in html
+    assert f"/dashboard/schools/{w.school_a.pk}/?period=week" in html
+    assert "GMS Berasia" not in html
+
+
+def test_hindi_is_the_default(w):
+    html = logged_in(w.sunita).get(f"/dashboard/units/{w.state.pk}/").content.decode()
+    assert "ये आंकड़े कैसे निकाले जाते हैं" in html
+
+
+def test_today_lists_whom_to_call(w):
+    html = page(w.sunita, f"/dashboard/units/{w.state.pk}/today/")
+    # Today (Wed 15 July): C reported, D's attendance is held, A and B sent nothing.
+    assert "Bina Rao" in html and "Asha Verma" in html and "Hari Patel" not in html
+    assert "GHSS Ashta" in html and "Sent, waiting for review" in html
+
+
+def test_school_page_shows_classes_and_days(w):
+    html = page(w.asha, f"/dashboard/schools/{w.school_a.pk}/?period=week&date=2026-07-06")
+    assert "Class by class" in html and "Day by day" in html
+    assert "Weekly off" in html  # Sunday 12 July
+
+
+def test_weak_page_lists_implausible_streaks(w):
+    html = page(
+        w.dinesh,
+        f"/dashboard/units/{w.district_a.pk}/weak/?period=month&date=2026-07-01&threshold=60",
+    )
+    assert "Reports that look implausible" in html
+    assert "GPS Kolar" in html  # the same counts seven days running
+
+
+def test_every_school_page(w):
+    html = page(w.sunita, f"/dashboard/units/{w.state.pk}/schools/?period=month&date=2026-07-01")
+    assert all(s.udise_code in html for s in w.schools)
+
+
+def rows_of_csv(response):
+    text = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else response.content.decode()
+    )
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_csv_and_xlsx_downloads(w):
+    client = english(w.dinesh)
+    url = f"/dashboard/units/{w.district_a.pk}/export/children.csv?period=month&date=2026-07-01"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = rows_of_csv(response)
+    assert rows[0][0] == "Name" and {r[0] for r in rows[1:]} == {"Phanda", "Berasia"}
+    response = client.get(url.replace(".csv", ".xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:2] == ["Name", "School-days open"]
+    assert {sheet.cell(row=r, column=1).value for r in (2, 3)} == {"Phanda", "Berasia"}
+    assert client.get(url.replace("children.csv", "nothing.csv")).status_code == 404
+    assert client.get(url.replace(".csv", ".pdf")).status_code == 404
+
+
+def test_downloads_are_safe_against_formulas(w):
+    w.school_a.unit.name_en = '=HYPERLINK("http://evil")'
+    w.school_a.unit.save()
+    client = english(w.chetan)
+    url = f"/dashboard/units/{w.cluster_x1.pk}/export/children.csv?period=month&date=2026-07-01"
+    names = [r[0] for r in rows_of_csv(client.get(url))[1:]]
+    assert '\'=HYPERLINK("http://evil")' in names
+    response = client.get(url.replace(".csv", ".xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
+    assert '\'=HYPERLINK("http://evil")' in values
+    assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, sheet.max_row + 1))
+
+
+def test_not_reported_download_holds_every_school(w):
+    rows = rows_of_csv(
+        english(w.sunita).get(f"/dashboard/units/{w.state.pk}/export/not-reported.csv")
+    )
+    assert len(rows) - 1 == 3  # A, B and D (held)
+
+
+def test_stale_figures_are_flagged(w):
+    RefreshState.objects.update(refreshed_at=NOW - datetime.timedelta(hours=1))
+    assert "not being brought up to date" in page(w.sunita, f"/dashboard/units/{w.state.pk}/")
+
+
+def test_school_export(w):
+    response = english(w.asha).get(
+        f"/dashboard/schools/{w.school_a.pk}/export/classes.csv?period=week&date=2026-07-06"
+    )
+    rows = rows_of_csv(response)
+    assert rows[0][0] == "Class" and [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]

@@ -1,0 +1,187 @@
+"""The officers' dashboards. Every unit and school comes through the access layer
+(scope.unit_for / scope.school_for: 404 outside the user's area), and so does every row of
+every table and download, which are built by the same code as the page (hazari.dashboards.pages).
+
+    /dashboard/                               the user's own unit (or school)
+    /dashboard/units/<id>/                    a period's figures, one level down, charts
+    /dashboard/units/<id>/today/              who has reported today, and whom to call
+    /dashboard/units/<id>/schools/            every school of the unit, lowest first
+    /dashboard/units/<id>/weak/               below the threshold; implausible reports
+    /dashboard/schools/<id>/                  one school: class by class, day by day
+    …/export/<table>.<csv|xlsx>               any table of those pages, every row
+"""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from hazari.accounts import scope
+from hazari.dashboards import pages, selectors
+from hazari.dashboards.periods import KINDS, MONTH, Period
+from hazari.dashboards.tables import Table, file_name, only, respond
+from hazari.lib.http import AuthedRequest
+from hazari.orgunits.models import Level, OrgUnit
+
+# The figures are refreshed every few seconds; older than this, the page says so.
+STALE_AFTER = datetime.timedelta(minutes=5)
+NOT_REPORTED_PER_PAGE = 50
+SCHOOLS_PER_PAGE = 100
+
+
+def _period(request: AuthedRequest, today: datetime.date, default: str = MONTH) -> Period:
+    kind = request.GET.get("period", default)
+    kind = kind if kind in KINDS else default
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = today
+    return Period.of(kind, day, today)
+
+
+def _threshold(request: AuthedRequest) -> float:
+    try:
+        value = float(request.GET.get("threshold", selectors.WEAK_THRESHOLD))
+    except ValueError:
+        value = selectors.WEAK_THRESHOLD
+    return min(max(value, 1.0), 100.0)
+
+
+def _frame(request: AuthedRequest, unit: OrgUnit, period: Period, tab: str) -> dict:
+    """What every dashboard page shows around its figures."""
+    ids = unit.ancestor_ids()
+    visible = scope.units_for(request.user).filter(pk__in=ids).in_bulk()
+    refreshed = selectors.refreshed_at()
+    now = timezone.now()
+    earlier = period.before()
+    later_start = period.end + datetime.timedelta(days=1)
+    return {
+        "crumbs": [visible[i] for i in ids if i in visible],
+        "tab": tab,
+        "kinds": KINDS,
+        "refreshed_at": refreshed,
+        "stale": refreshed is None or now - refreshed > STALE_AFTER,
+        "earlier": pages.query(earlier) if tab != "today" else "",
+        "later": pages.query(Period.of(period.kind, later_start, timezone.localdate()))
+        if later_start <= timezone.localdate() and tab != "today"
+        else "",
+        "query": pages.query(period),
+    }
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    unit = request.user.unit
+    if unit is None:
+        raise Http404("Your account has no unit.")
+    return redirect(pages.unit_url(unit))
+
+
+@login_required
+def unit_overview(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    if unit.level == Level.SCHOOL:
+        return redirect(f"{reverse('dashboard_school', args=[pk])}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    ctx = pages.overview(request.user, unit, _period(request, today), today)
+    ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
+    return _render(request, "dashboards/unit.html", ctx, "overview")
+
+
+@login_required
+def unit_today(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    today = timezone.localdate()
+    ctx = pages.today_page(request.user, unit, today)
+    found = Paginator(selectors.not_reported(unit, today), NOT_REPORTED_PER_PAGE)
+    page = found.get_page(request.GET.get("page"))
+    ctx["page"] = page
+    ctx["waiting"] = pages.not_reported_table(unit, today, list(page.object_list))
+    return _render(request, "dashboards/today.html", ctx, "today")
+
+
+@login_required
+def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    period = _period(request, timezone.localdate())
+    rows = selectors.schools(unit, period)
+    page = Paginator(rows, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    first = (page.number - 1) * SCHOOLS_PER_PAGE + 1
+    ctx = {
+        "unit": unit,
+        "period": period,
+        "page": page,
+        "schools": pages.schools_table(list(page.object_list), period, first),
+    }
+    return _render(request, "dashboards/schools.html", ctx, "schools")
+
+
+@login_required
+def unit_weak(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    period = _period(request, timezone.localdate())
+    ctx = pages.weak_page(request.user, unit, period, _threshold(request))
+    return _render(request, "dashboards/weak.html", ctx, "weak")
+
+
+@login_required
+def school(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = scope.school_for(request.user, pk)
+    today = timezone.localdate()
+    ctx = pages.school_page(found, _period(request, today, default=MONTH), today)
+    ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
+    return _render(request, "dashboards/school.html", ctx, "school")
+
+
+def _render(request: AuthedRequest, template: str, ctx: dict, tab: str) -> HttpResponse:
+    ctx.update(_frame(request, ctx["unit"], ctx["period"], tab))
+    return render(request, template, ctx)
+
+
+# --- Downloads -------------------------------------------------------------------------------
+
+
+def _unit_tables(request: AuthedRequest, unit: OrgUnit, name: str) -> list[Table]:
+    today = timezone.localdate()
+    if name in ("children", "ranking", "boys-girls", "trend", "months"):
+        return pages.overview(request.user, unit, _period(request, today), today)["tables"]
+    if name == "today-children":
+        return [pages.today_page(request.user, unit, today)["children"]]
+    if name == "not-reported":
+        return [pages.not_reported_table(unit, today, list(selectors.not_reported(unit, today)))]
+    if name == "schools":
+        period = _period(request, today)
+        return [pages.schools_table(selectors.schools(unit, period), period)]
+    if name in ("weak-units", "weak-schools", "implausible"):
+        page = pages.weak_page(request.user, unit, _period(request, today), _threshold(request))
+        return page["tables"]
+    return []
+
+
+def _export(table: Table | None, fmt: str, *parts: str) -> HttpResponse:
+    if table is None or fmt not in ("csv", "xlsx"):
+        raise Http404("No such table.")
+    return respond(table, fmt, file_name(*parts))
+
+
+@login_required
+def unit_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    found = only(_unit_tables(request, unit, table), table)
+    day = request.GET.get("date", timezone.localdate().isoformat())
+    return _export(found, fmt, unit.code, table, request.GET.get("period", ""), day)
+
+
+@login_required
+def school_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
+    found = scope.school_for(request.user, pk)
+    today = timezone.localdate()
+    tables = pages.school_page(found, _period(request, today), today)["tables"]
+    day = request.GET.get("date", today.isoformat())
+    return _export(
+        only(tables, table), fmt, found.unit.code, table, request.GET.get("period", ""), day
+    )
