@@ -124,6 +124,9 @@ class Version(models.Model):
     present_boys = models.PositiveIntegerField(default=0)
     present_girls = models.PositiveIntegerField(default=0)
     present_third_gender = models.PositiveIntegerField(default=0)
+    # Children present in classes 1–8: the mid-day meal's beneficiaries, whom meals served are
+    # compared with (classes 9–12 of the same school get no meal).
+    present_meal_classes = models.PositiveIntegerField(default=0, db_default=0)
     # A held version becomes current only when an officer approves it.
     reviewed_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", db_index=False

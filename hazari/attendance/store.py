@@ -32,6 +32,7 @@ from uuid import UUID
 
 from django.db import connection, models
 
+from hazari.attendance.checks import MEAL_CLASSES
 from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
 from hazari.lib import prepared
 from hazari.lib.sql import Insert
@@ -63,6 +64,7 @@ _VERSION = Insert(
         "present_boys",
         "present_girls",
         "present_third_gender",
+        "present_meal_classes",
         "review",
         "review_note",
     ],
@@ -148,6 +150,7 @@ def _version_values(v: NewVersion) -> tuple:
         sum(c[1] for c in v.classes),
         sum(c[2] for c in v.classes),
         sum(c[3] for c in v.classes),
+        sum(c[1] + c[2] + c[3] for c in v.classes if c[0] in MEAL_CLASSES),
         "",
         "",
     )

@@ -25,6 +25,8 @@ def test_meals_served_are_stored_with_the_version(w):
     assert receipt.status == "accepted"
     version = Version.objects.get()
     assert (version.meals_served, version.meals_not_served, version.meals_note) == (95, "", "")
+    # The beneficiaries: children present in classes 1–8 (all of school A's 1–5).
+    assert version.present_meal_classes == 10 * 2 * 5
 
 
 def test_not_served_is_stored_as_no_meals_with_the_reason(w):
