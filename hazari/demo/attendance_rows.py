@@ -13,7 +13,7 @@ writing (`Writer.unchecked`) and run once over the tables at the end.
 import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import cast
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -120,7 +120,7 @@ class Writer:
                         copy.write_row(row)
                 return
             convert = [(i, f) for i, field in enumerate(fields) if (f := _sqlite_value(field))]
-            values: list[list[object]] = [list(row) for row in rows]
+            values: list[list[Any]] = [list(row) for row in rows]
             for cells in values:
                 for i, f in convert:
                     if cells[i] is not None:
