@@ -101,13 +101,15 @@ def generate(
     *,
     seed: int = 1,
     start: datetime.date | None = None,
+    until: datetime.date | None = None,
     now: datetime.datetime | None = None,
     detail: str = "auto",
     holidays: bool = True,
     log: Log = print,
 ) -> Summary:
     """Attendance from `start` (default: the first day of the session running today) up to
-    now. detail: "all", "sample" (one school in SAMPLE) or "auto" (all below 5,000 schools)."""
+    now, or to the end of `until` if that is earlier. detail: "all", "sample" (one school in
+    SAMPLE) or "auto" (all below 5,000 schools)."""
     began = time.perf_counter()
     now = timezone.localtime(now or timezone.now())
     today = now.date()
@@ -122,13 +124,14 @@ def generate(
     everything = detail == "all" or (detail == "auto" and schools < 5000)
     profiles = _profiles(state, seed, today, everything)
     log(f"{len(profiles):,} schools; class rows for {sum(p.detail for p in profiles):,}")
-    calendar = school_calendar(state, first, today)
+    last = min(until, today) if until else today
+    calendar = school_calendar(state, first, last)
     summary = Summary()
     messages = _messages()
     writer = Writer()
     day = first
     with writer.unchecked():
-        while day <= today:
+        while day <= last:
             if DayRecord.objects.filter(date=day).exists():
                 summary.skipped.append(day)
             else:
