@@ -41,7 +41,7 @@ def test_ranking_and_columns_escape_names_and_clip_values():
     assert "<script>" not in svg
     root = parse(svg)
     bars = root.findall(f"{SVG}rect")
-    assert len(bars) == 1 and float(bars[0].get("width")) <= 400  # 120 % drawn as 100 %
+    assert len(bars) == 1 and float(bars[0].get("width") or 0) <= 400  # 120 % drawn as 100 %
     assert root.find(f"{SVG}line[@class='threshold']") is not None
     columns = parse(charts.columns(["Apr", "May"], [80.0, None], title="t", description="d"))
     assert len(columns.findall(f"{SVG}rect")) == 1
