@@ -36,10 +36,16 @@ demo: $(STAMP)
 	@mkdir -p var/static
 	$(DEMO_ENV) $(MANAGE) migrate --noinput -v 0
 	$(DEMO_ENV) $(MANAGE) build_demo_state --scale demo --seed 1 --if-empty
+	@# Made-up attendance for the days up to now that have none (so the dashboards have a year
+	@# to show), then the dashboards' figures.
+	$(DEMO_ENV) $(MANAGE) generate_attendance --seed 1
+	$(DEMO_ENV) $(MANAGE) refresh_dashboards
 	@echo "Hazari is at http://127.0.0.1:8000 (SMS codes are written to var/sms/outbox.jsonl)"
-	@# The worker runs imports in the background; it stops with the server.
+	@# The worker runs imports, the refresher keeps the dashboards up to date; both stop with
+	@# the server.
 	$(DEMO_ENV) $(MANAGE) db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(MANAGE) refresh_dashboards --loop --every 5 > var/refresh.log & refresher=$$!; \
+	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -343,14 +343,13 @@ def weak_page(user: User, unit: OrgUnit, asked: Period, threshold: float) -> dic
     units = Table("weak-units", _("Units below the threshold"), unit_columns())
     for row in selectors.weak_units(rows, threshold):
         units.add(*unit_cells(row, period))
-    every = selectors.schools(unit, period)
-    weak = selectors.weak_schools(every, threshold)
+    weak = selectors.schools(unit, period, below=threshold)
     schools = Table(
         "weak-schools", _("Schools below the threshold"), school_columns(), numeric_from=3
     )
     for i, row in enumerate(weak, start=1):
         schools.add(*school_cells(i, row, period))
-    silent = sum(1 for r in every if r.now.reported == 0)
+    silent = selectors.school_list(unit, period).filter(reported=0).count()
     suspects = Table(
         "implausible",
         _("Reports that look implausible"),

@@ -167,7 +167,14 @@ def rebuild(*, start: datetime.date | None = None, now: datetime.datetime | None
             _locked()
             work = Work(first=begin, last=today)
             work.add_days(day, day)
-            apply(work, Result())
+            apply(work, Result(), months=False)
+    # Each month once, when all its days are there (not once per day).
+    states = list(OrgUnit.objects.filter(level=Level.STATE).values_list("pk", flat=True))
+    for month in sorted({month_of(day) for day in days}):
+        with transaction.atomic():
+            _locked()
+            for state_id in states:
+                rebuild_school_months(month, Area(level=Level.STATE, unit_id=state_id))
     with transaction.atomic():
         state = _locked()
         state.days_through = today
@@ -338,9 +345,10 @@ def _tree_changes(work: Work, today: datetime.date) -> None:
     work.add_schools(new.values_list("pk", flat=True), today, today)
 
 
-def apply(work: Work, result: Result) -> None:
-    """Recompute what `work` names: school-days, then the units above them, then months."""
-    months: dict[datetime.date, set[int]] = defaultdict(set)
+def apply(work: Work, result: Result, *, months: bool = True) -> None:
+    """Recompute what `work` names: school-days, then the units above them, then (unless
+    months is False) the schools' months."""
+    by_month: dict[datetime.date, set[int]] = defaultdict(set)
     month_units: dict[datetime.date, set[tuple[int, int]]] = defaultdict(set)
     whole_months: set[datetime.date] = set()
     states = list(OrgUnit.objects.filter(level=Level.STATE).values_list("pk", flat=True))
@@ -360,9 +368,11 @@ def apply(work: Work, result: Result) -> None:
             month_units[month].add((level, unit_id))
         if schools := work.schools.get(day):
             clusters |= rebuild_school_days(day, Area.schools(schools))
-            months[month] |= schools
+            by_month[month] |= schools
             result.school_days += len(schools)
         rebuild_unit_days(day, clusters)
+    if not months:
+        return
     for month in sorted(whole_months):
         for state_id in states:
             rebuild_school_months(month, Area(level=Level.STATE, unit_id=state_id))
@@ -370,6 +380,6 @@ def apply(work: Work, result: Result) -> None:
         if month not in whole_months:
             for level, unit_id in sorted(pairs):
                 rebuild_school_months(month, Area(level=level, unit_id=unit_id))
-    for month, schools in months.items():
+    for month, schools in by_month.items():
         if month not in whole_months:
             rebuild_school_months(month, Area.schools(schools))

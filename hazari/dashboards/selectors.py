@@ -10,15 +10,28 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf, TruncMonth
 from django.db.models.lookups import Exact, GreaterThan
 
 from hazari.accounts.models import User
 from hazari.accounts.roles import Role
 from hazari.attendance.models import ClassPresence
 from hazari.dashboards.figures import Figures, change, percent, school_day_sums, sums
-from hazari.dashboards.models import RefreshState, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.models import COUNT_FIELDS, RefreshState, SchoolDay, SchoolMonth, UnitDay
 from hazari.dashboards.periods import MONTH, Period, academic_year_start, next_month
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
 from hazari.registers.models import Enrolment, academic_year_of
@@ -146,13 +159,50 @@ def _schools_figures(
     return _split(rows.order_by(), "school_id")
 
 
-def schools(unit: OrgUnit, period: Period, before: Period | None = None) -> list[Row]:
-    """Every school under the unit with its figures (a school with no open day has none),
-    from the lowest attendance up; schools that reported nothing last."""
-    found = _schools_figures(unit, period, before)
-    names = OrgUnit.objects.in_bulk(list(found))
-    rows = [Row(names[pk], *figs) for pk, figs in found.items() if pk in names]
-    return sorted(rows, key=_weakest_first)
+def school_list(unit: OrgUnit, period: Period, *, below: float | None = None) -> QuerySet:
+    """Every school under the unit that had a school day in the period, one row each:
+    school_id, the counts and `share` (present ÷ enrolled; NULL when nothing was reported),
+    the lowest share first and the schools that reported nothing last. Ordered, filtered
+    (`below`: a share under this percentage) and sliced in the database: the state has
+    92,000 schools."""
+    column = _column(unit)
+    rows: QuerySet
+    if period.kind == MONTH:
+        rows = SchoolMonth.objects.filter(**{column: unit.pk}, month=period.start).values(
+            "school_id", *COUNT_FIELDS
+        )
+    else:
+        rows = (
+            SchoolDay.objects.filter(
+                **{column: unit.pk}, date__gte=period.start, date__lte=period.end
+            )
+            .values("school_id")
+            .annotate(**school_day_sums())
+        )
+    present = F("present_boys") + F("present_girls") + F("present_third")
+    enrolled = F("enrolled_boys") + F("enrolled_girls") + F("enrolled_third")
+    rows = rows.annotate(
+        share=ExpressionWrapper(Cast(present, FloatField()) / NullIf(enrolled, 0), FloatField())
+    )
+    if below is not None:
+        rows = rows.filter(share__lt=below / 100)
+    return rows.order_by(F("share").asc(nulls_last=True), "school_id")
+
+
+def rows_of(found) -> list[Row]:
+    """school_list() rows (a page of them) as Rows, with their schools' units."""
+    found = list(found)
+    names = OrgUnit.objects.in_bulk([r["school_id"] for r in found])
+    return [
+        Row(names[r["school_id"]], Figures.of(r), Figures())
+        for r in found
+        if r["school_id"] in names
+    ]
+
+
+def schools(unit: OrgUnit, period: Period, *, below: float | None = None) -> list[Row]:
+    """Every school under the unit with its figures, as school_list() orders them."""
+    return rows_of(school_list(unit, period, below=below))
 
 
 def _weakest_first(row: Row):
@@ -284,11 +334,6 @@ def weak_units(rows: list[Row], threshold: float) -> list[Row]:
         or (r.now.reporting is not None and r.now.reporting < threshold)
     ]
     return sorted(weak, key=_weakest_first)
-
-
-def weak_schools(rows: list[Row], threshold: float) -> list[Row]:
-    """Schools whose attendance over the period is below the threshold, the weakest first."""
-    return [r for r in rows if r.now.attendance is not None and r.now.attendance < threshold]
 
 
 @dataclass(frozen=True)

@@ -108,14 +108,14 @@ def unit_today(request: AuthedRequest, pk: int) -> HttpResponse:
 def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
     period = _period(request, timezone.localdate())
-    rows = selectors.schools(unit, period)
-    page = Paginator(rows, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    found = selectors.school_list(unit, period)
+    page = Paginator(found, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     first = (page.number - 1) * SCHOOLS_PER_PAGE + 1
     ctx = {
         "unit": unit,
         "period": period,
         "page": page,
-        "schools": pages.schools_table(list(page.object_list), period, first),
+        "schools": pages.schools_table(selectors.rows_of(page.object_list), period, first),
     }
     return _render(request, "dashboards/schools.html", ctx, "schools")
 

@@ -95,12 +95,16 @@ def build(
 
 
 def reset_demo() -> None:
-    """Delete every org unit, every user except superusers, and all enrolment with its history.
+    """Delete every org unit, every user except superusers, all enrolment with its history,
+    all attendance (and the dashboards' rollups of it) and the calendar's holidays.
 
     Raises BuildError when other records (an import batch, say) still refer to a unit or a
     user through a protected key: those are someone's work, and not the demo's to delete.
     """
     try:
+        # Attendance and the calendar refer to the units: they go first (a reset deletes
+        # every unit, so none of it could stay), and the dashboards' rollups with them.
+        _delete_attendance()
         # The history of made-up enrolment and postings is nobody's record.
         delete_all(Enrolment.history.all())
         delete_all(Enrolment.objects.all())
@@ -115,6 +119,23 @@ def reset_demo() -> None:
             delete_all(OrgUnit.objects.filter(level=level))
     except StillReferenced as e:
         raise BuildError(f"Cannot delete the old state: {e}") from e
+
+
+def _delete_attendance() -> None:
+    from hazari.attendance.models import Capture, DayRecord, RuleSet, Version
+    from hazari.dashboards.models import RefreshState, SchoolDay, SchoolMonth, Stale, UnitDay
+    from hazari.schooldays.models import Closure, WorkingDay
+
+    delete_all(Capture.objects.all())
+    DayRecord.objects.update(current=None)
+    delete_all(Version.objects.all())
+    delete_all(DayRecord.objects.all())
+    delete_all(RuleSet.objects.all())
+    for model in (SchoolDay, SchoolMonth, UnitDay, Stale, RefreshState):
+        delete_all(model.objects.all())
+    for calendar in (Closure, WorkingDay):
+        delete_all(calendar.history.all())
+        delete_all(calendar.objects.all())
 
 
 def _unit_rows(plan: StatePlan) -> Iterator[tuple[int, Iterable[dict[str, str]]]]:

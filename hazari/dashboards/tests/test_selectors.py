@@ -20,6 +20,12 @@ from hazari.testing import build_world
 NOW = scenario.at(scenario.TODAY, "18:00")
 
 
+def _pct(c: dict) -> float | None:
+    enrolled = c["enrolled_boys"] + c["enrolled_girls"] + c["enrolled_third"]
+    present = c["present_boys"] + c["present_girls"] + c["present_third"]
+    return 100 * present / enrolled if enrolled else None
+
+
 def counts(f: Figures) -> dict:
     return {k: getattr(f, k) for k in COUNT_FIELDS}
 
@@ -81,6 +87,10 @@ class PagesEqualBruteForce(TestCase):
             self.assertEqual({r.unit.pk: counts(r.now) for r in rows}, expected)
             pcts = [r.now.attendance for r in rows if r.now.attendance is not None]
             self.assertEqual(pcts, sorted(pcts))
+            weak = {r.unit.pk for r in selectors.schools(unit, period, below=60)}
+            self.assertEqual(
+                weak, {s for s, c in expected.items() if (pct := _pct(c)) is not None and pct < 60}
+            )
             for d, figs in selectors.trend(unit, scenario.TODAY, days=scenario.DAYS + 1):
                 if any((s, d) in school_days for s in under[unit.pk]):
                     self.assertEqual(counts(figs), brute.area(school_days, under[unit.pk], [d]))

@@ -1,0 +1,98 @@
+"""Prepare the full state for the dashboards' benchmark (run by bench/dashboards.py as a
+child, with DATABASE_URL set), after bench/rush_prepare.py has made the phones' tokens and
+captures:
+
+* today a school day: when it is the weekly off, a working day is declared for the state
+  (through the model, so the calendar's history records it and the refresher sees it);
+* var/bench/dash_viewers.json: one logged-in session per viewer, half the state officer's
+  monthly view by district, half a block officer's monthly view of every school of the block
+  (a different block each), for the current month.
+
+    DATABASE_URL=... .venv/bin/python bench/dash_prepare.py OUT.json VIEWERS
+"""
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazari.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from hazari.accounts.models import User  # noqa: E402
+from hazari.accounts.roles import Role  # noqa: E402
+from hazari.orgunits.models import Level, OrgUnit  # noqa: E402
+from hazari.schooldays.days import day_status  # noqa: E402
+from hazari.schooldays.models import WorkingDay  # noqa: E402
+
+
+def session_for(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key or ""
+
+
+def main() -> None:
+    out, viewers = Path(sys.argv[1]), int(sys.argv[2])
+    today = timezone.localdate()
+    state = OrgUnit.objects.get(level=Level.STATE)
+    school = OrgUnit.objects.filter(level=Level.SCHOOL).order_by("pk").first()
+    status = day_status(school, today)
+    if not status.open:
+        if status.reason != "weekly_off":
+            raise SystemExit(f"today is closed ({status.label}): run the bench on a school day")
+        WorkingDay.objects.get_or_create(
+            unit=state, day=today, defaults={"reason": "Benchmark: a working day"}
+        )
+        print(f"{today} is the weekly off: declared a working day for the state")
+    month = today.isoformat()
+    officer = User.objects.filter(role=Role.STATE_OFFICER, unit=state).order_by("pk").first()
+    blocks = list(
+        User.objects.filter(role=Role.BLOCK_OFFICER, unit__level=Level.BLOCK)
+        .exclude(
+            unit__in=OrgUnit.objects.filter(level=Level.BLOCK).exclude(
+                pk__in=OrgUnit.objects.filter(level=Level.SCHOOL).values("block")
+            )
+        )
+        .select_related("unit")
+    )
+    rng = random.Random(1)
+    rng.shuffle(blocks)
+    rows = []
+    for i in range(viewers):
+        if i % 2 == 0:
+            rows.append(
+                {
+                    "name": "state-by-district",
+                    "cookie": session_for(officer),
+                    "url": f"/dashboard/units/{state.pk}/?period=month&date={month}",
+                }
+            )
+        else:
+            b = blocks[i // 2]
+            rows.append(
+                {
+                    "name": "block-by-school",
+                    "cookie": session_for(b),
+                    "url": f"/dashboard/units/{b.unit_id}/schools/?period=month&date={month}",
+                }
+            )
+    out.write_text(json.dumps(rows, indent=1))
+    print(f"{len(rows)} viewer sessions → {out}")
+
+
+if __name__ == "__main__":
+    main()
