@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hazari.attendance.models import DayRecord, Version
+from hazari.attendance.models import Version
 from hazari.dashboards.models import RefreshState, SchoolDay, Stale
 from hazari.dashboards.rollup import (
     Area,
@@ -79,6 +79,8 @@ class Work:
 
     def add_schools(self, ids, start: datetime.date, end: datetime.date) -> None:
         ids = set(ids)
+        if not ids:
+            return
         for day in self._clamp(start, end):
             self.schools.setdefault(day, set()).update(ids)
 
@@ -207,27 +209,30 @@ def _new_versions(state: RefreshState, work: Work, result: Result) -> None:
     top = newest.first()
     if top is None:
         return
-    quote = connection.ops.quote_name
-    version, record = quote(Version._meta.db_table), quote(DayRecord._meta.db_table)
-    rollup = quote(SchoolDay._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT r.school_id, r.date FROM {version} v "  # noqa: S608
-            f"JOIN {record} r ON r.id = v.record_id "
-            f"LEFT JOIN {rollup} s ON s.school_id = r.school_id AND s.date = r.date "
-            "WHERE v.id > %s AND v.id <= %s AND r.date >= %s AND r.date <= %s "
-            "AND (s.school_id IS NULL OR s.last_version_id IS NULL OR s.last_version_id < v.id)",
-            [
-                low,
-                top,
-                connection.ops.adapt_datefield_value(work.first),
-                connection.ops.adapt_datefield_value(work.last),
-            ],
-        )
-        rows = cursor.fetchall()
-    for school_id, day in rows:
-        day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
-        work.add_schools([school_id], day, day)
+    # The versions of the window with their school-days (a range of the primary key), then
+    # what the rollup rows of those school-days were made with: two small reads. One query
+    # joining the rollup lets PostgreSQL hash all 15 million rows of it (seconds).
+    newest_of: dict[tuple[int, datetime.date], int] = {}
+    for version_id, school_id, day in Version.objects.filter(
+        pk__gt=low, pk__lte=top, record__date__gte=work.first, record__date__lte=work.last
+    ).values_list("pk", "record__school_id", "record__date"):
+        key = (school_id, day)
+        newest_of[key] = max(version_id, newest_of.get(key, 0))
+    by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    for school_id, day in newest_of:
+        by_day[day].append(school_id)
+    for day, schools in by_day.items():
+        made_with: dict[int, int | None] = {}
+        for i in range(0, len(schools), 500):
+            made_with.update(
+                SchoolDay.objects.filter(date=day, school_id__in=schools[i : i + 500]).values_list(
+                    "school_id", "last_version_id"
+                )
+            )
+        stale = [
+            s for s in schools if (made_with.get(s) or 0) < newest_of[(s, day)]
+        ]  # no row yet (or closed: recomputing finds it closed again), or an older version
+        work.add_schools(stale, day, day)
     result.versions_seen = top - state.versions_seen if top > state.versions_seen else 0
     state.versions_seen = max(state.versions_seen, top)
 
