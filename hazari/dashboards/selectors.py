@@ -9,6 +9,7 @@ tables, except a single school's class-wise figures (its own few dozen versions)
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -381,7 +382,7 @@ def implausible(unit: OrgUnit, period: Period) -> list[Suspect]:
     )
     rows = rows.filter(same_q | Q(days_full=F("reported")))
     suspects = []
-    found: list[dict] = list(rows)
+    found: list[dict] = list(cast(Any, rows))
     for r in found:
         same = all(r[f"min_{g}"] == r[f"max_{g}"] for g in ("boys", "girls", "third"))
         same = same and (r["max_boys"] or 0) + (r["max_girls"] or 0) + (r["max_third"] or 0) > 0
