@@ -140,6 +140,8 @@ def main() -> int:
     )
     print(prep.output.strip())
     fresh_start(today)
+    # The pages need their static files collected, as a deployment does (DEBUG off).
+    run_child(manage("collectstatic", "--noinput", "-v", "0"), database=DATABASE, label="static")
 
     with Refresher() as refresher, Server(args.config) as server:
         warm_up(viewers)

@@ -61,10 +61,10 @@ def unit_columns() -> list[str]:
     ]
 
 
-def unit_cells(row: Row, period: Period) -> list[object]:
+def unit_cells(row: Row, period: Period, link: Link | None = None) -> list[object]:
     f = row.now
     return [
-        Link(row.unit.name, unit_url(row.unit, period)),
+        link or Link(row.unit.name, unit_url(row.unit, period)),
         f.schools_open,
         Pct(f.reporting),
         Pct(f.on_time_share),
@@ -91,13 +91,14 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date) -> 
     rows = selectors.children(kids, unit, period, before)
 
     children = Table("children", _("By unit, one level down"), unit_columns())
+    links = {row.unit.pk: Link(row.unit.name, unit_url(row.unit, period)) for row in rows}
     for row in rows:
-        children.add(*unit_cells(row, period))
+        children.add(*unit_cells(row, period, links[row.unit.pk]))
 
     ranked = sorted(rows, key=lambda r: (r.now.attendance is None, -(r.now.attendance or 0)))
     ranking = Table("ranking", _("Ranking by attendance"), ["#", _("Name"), _("Attendance %")])
     for i, row in enumerate(ranked, start=1):
-        ranking.add(i, Link(row.unit.name, unit_url(row.unit, period)), Pct(row.now.attendance))
+        ranking.add(i, links[row.unit.pk], Pct(row.now.attendance))
     gender = Table(
         "boys-girls", _("Boys and girls"), [_("Name"), _("Boys %"), _("Girls %"), _("Gap (points)")]
     )
@@ -106,7 +107,7 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date) -> 
             None if row.now.boys is None or row.now.girls is None else row.now.girls - row.now.boys
         )
         gender.add(
-            Link(row.unit.name, unit_url(row.unit, period)),
+            links[row.unit.pk],
             Pct(row.now.boys),
             Pct(row.now.girls),
             Change(gap),
@@ -336,14 +337,21 @@ def schools_table(rows: list[Row], period: Period, first: int = 1) -> Table:
 # --- Weak and implausible --------------------------------------------------------------------
 
 
-def weak_page(user: User, unit: OrgUnit, asked: Period, threshold: float) -> dict:
+WEAK_SHOWN = 100  # schools on the page; the download has them all
+
+
+def weak_page(
+    user: User, unit: OrgUnit, asked: Period, threshold: float, *, everything: bool = False
+) -> dict:
     period, before = selectors.periods(unit, asked)
     kids = scope.units_for(user).children_of(unit).order_by("name_en")
     rows = selectors.children(kids, unit, period, before)
     units = Table("weak-units", _("Units below the threshold"), unit_columns())
     for row in selectors.weak_units(rows, threshold):
         units.add(*unit_cells(row, period))
-    weak = selectors.schools(unit, period, below=threshold)
+    below = selectors.school_list(unit, period, below=threshold)
+    weak_count = below.count()
+    weak = selectors.rows_of(below if everything else below[:WEAK_SHOWN])
     schools = Table(
         "weak-schools", _("Schools below the threshold"), school_columns(), numeric_from=3
     )
@@ -363,7 +371,8 @@ def weak_page(user: User, unit: OrgUnit, asked: Period, threshold: float) -> dic
         ],
         numeric_from=2,
     )
-    for s in selectors.implausible(unit, period):
+    suspected = selectors.implausible(unit, period)
+    for s in suspected if everything else suspected[:WEAK_SHOWN]:
         suspects.add(
             Link(s.unit.name, unit_url(s.unit, period)),
             s.unit.code,
@@ -380,6 +389,8 @@ def weak_page(user: User, unit: OrgUnit, asked: Period, threshold: float) -> dic
         "schools": schools,
         "suspects": suspects,
         "silent": silent,
+        "weak_count": weak_count,
+        "suspect_count": len(suspected),
         "tables": [units, schools, suspects],
         "min_days": selectors.IMPLAUSIBLE_MIN_DAYS,
     }

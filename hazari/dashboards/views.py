@@ -14,7 +14,7 @@ every table and download, which are built by the same code as the page (hazari.d
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +31,19 @@ from hazari.orgunits.models import Level, OrgUnit
 STALE_AFTER = datetime.timedelta(minutes=5)
 NOT_REPORTED_PER_PAGE = 50
 SCHOOLS_PER_PAGE = 100
+
+
+class Counted:
+    """A query with its count already known, for the paginator."""
+
+    def __init__(self, rows, count: int) -> None:
+        self.rows, self.known = rows, count
+
+    def count(self) -> int:
+        return self.known
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 def _period(request: AuthedRequest, today: datetime.date, default: str = MONTH) -> Period:
@@ -97,10 +110,12 @@ def unit_today(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
     today = timezone.localdate()
     ctx = pages.today_page(request.user, unit, today)
-    found = Paginator(selectors.not_reported(unit, today), NOT_REPORTED_PER_PAGE)
-    page = found.get_page(request.GET.get("page"))
+    # How many: known from today's figures, so the paginator need not count them again.
+    f = ctx["f"]
+    ids = Counted(selectors.not_reported(unit, today), f.schools_open - f.reported)
+    page: Page = Paginator(ids, NOT_REPORTED_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     ctx["page"] = page
-    ctx["waiting"] = pages.not_reported_table(unit, today, list(page.object_list))
+    ctx["waiting"] = pages.not_reported_table(unit, today, selectors.schools_of(page.object_list))
     return _render(request, "dashboards/today.html", ctx, "today")
 
 
@@ -152,12 +167,15 @@ def _unit_tables(request: AuthedRequest, unit: OrgUnit, name: str) -> list[Table
     if name == "today-children":
         return [pages.today_page(request.user, unit, today)["children"]]
     if name == "not-reported":
-        return [pages.not_reported_table(unit, today, list(selectors.not_reported(unit, today)))]
+        schools = selectors.schools_of(selectors.not_reported(unit, today))
+        return [pages.not_reported_table(unit, today, schools)]
     if name == "schools":
         period = _period(request, today)
         return [pages.schools_table(selectors.schools(unit, period), period)]
     if name in ("weak-units", "weak-schools", "implausible"):
-        page = pages.weak_page(request.user, unit, _period(request, today), _threshold(request))
+        page = pages.weak_page(
+            request.user, unit, _period(request, today), _threshold(request), everything=True
+        )
         return page["tables"]
     return []
 

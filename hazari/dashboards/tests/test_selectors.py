@@ -183,12 +183,12 @@ def test_today_counts_and_the_schools_to_call(world):
         1,
     )
     assert f.not_reported == 1  # B
-    waiting = selectors.waiting(list(selectors.not_reported(w.state, day)), day)
-    # By block: Ashta (D) before Phanda (B).
+    waiting = selectors.waiting(selectors.schools_of(selectors.not_reported(w.state, day)), day)
+    # By block (the blocks' ids): Phanda (B) before Ashta (D).
     assert [(x.school.pk, x.held, x.head_master) for x in waiting] == [
-        (w.school_d.pk, True, "Dilip Das"),
         (w.school_b.pk, False, "Bina Rao"),
+        (w.school_d.pk, True, "Dilip Das"),
     ]
-    assert [x.pk for x in selectors.not_reported(w.block_y, day)] == []
-    assert [x.pk for x in selectors.not_reported(w.cluster_x1, day)] == [w.school_b.pk]
+    assert list(selectors.not_reported(w.block_y, day)) == []
+    assert list(selectors.not_reported(w.cluster_x1, day)) == [w.school_b.pk]
     assert selectors.today(w.block_x, day).schools == 2
