@@ -258,6 +258,9 @@ def test_the_app_opens_offline_after_the_browser_restarts(browser, live_server, 
         fill_capture(page)
         page.get_by_test_id("save").click()
         expect(status(page)).to_have_attribute("data-state", "saved")
+        # Close the page while still offline: closing the context lifts the emulated
+        # offline state first, and the page's "online" handler would upload the capture.
+        page.close()
     finally:
         context.close()
 
