@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazari.attendance",
     "hazari.app",
     "hazari.dashboards",
+    "hazari.meals",
     "hazari.demo",
 ]
 

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
-from hazari.dashboards.models import COUNT_FIELDS
+from hazari.dashboards.models import COUNT_FIELDS, NOT_SERVED_FIELDS, MealFlag
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -46,6 +46,19 @@ class Figures:
     present_third: int = 0
     staff_marked: int = 0
     staff_present: int = 0
+    meal_days: int = 0
+    meal_enrolled: int = 0
+    meal_present: int = 0
+    meals_served: int = 0
+    meal_days_served: int = 0
+    meal_days_unrecorded: int = 0
+    not_served_no_grain: int = 0
+    not_served_no_cook: int = 0
+    not_served_no_fuel_funds: int = 0
+    not_served_local_holiday: int = 0
+    not_served_other: int = 0
+    meal_days_no_attendance: int = 0
+    meal_days_fed_all: int = 0
 
     @classmethod
     def of(cls, row: Mapping[str, Any] | None) -> "Figures":
@@ -103,6 +116,26 @@ class Figures:
     def staff(self) -> float | None:
         return percent(self.staff_present, self.staff_marked)
 
+    # --- Mid-day meals (hazari.meals) ---
+
+    @property
+    def meal_days_not_served(self) -> int:
+        return sum(getattr(self, f) for f in NOT_SERVED_FIELDS.values())
+
+    @property
+    def meals_short(self) -> int:
+        """Beneficiaries (children present in classes 1–8) less meals served."""
+        return self.meal_present - self.meals_served
+
+    @property
+    def meals_share(self) -> float | None:
+        """Meals served ÷ beneficiaries, over the meal days."""
+        return percent(self.meals_served, self.meal_present)
+
+    @property
+    def meal_days_served_share(self) -> float | None:
+        return percent(self.meal_days_served, self.meal_days)
+
 
 def change(now: float | None, before: float | None) -> float | None:
     """Percentage points between two percentages; None when either is missing."""
@@ -121,12 +154,42 @@ def _flag(name: str) -> Sum:
 
 
 def school_day_sums() -> dict:
-    """The same aggregates over SchoolDay rows (one row per school-day, flags as booleans)."""
-    out: dict = {f: Sum(f) for f in COUNT_FIELDS[4:]}
+    """The same aggregates over SchoolDay rows (one row per school-day, flags as booleans).
+    In the order Django resolves them: an aggregate's name hides the column of the same name
+    from the aggregates after it, so those that read columns come first."""
+    out: dict = _meal_sums()
+    out.update({f: Sum(f) for f in COUNT_FIELDS[4:] if f not in out})
     out.update(
         schools_open=Count("*"),
         reported=_flag("reported"),
         on_time=_flag("on_time"),
         held=_flag("held"),
+    )
+    return out
+
+
+def _days(condition: Q) -> Sum:
+    return Sum(Case(When(condition, then=Value(1)), default=Value(0)), output_field=IntegerField())
+
+
+def _meal_sums() -> dict:
+    """The meal counts over SchoolDay rows: the ORM's form of rollup.MEAL_SUMS_SQL."""
+    meal_day = Q(reported=True, meal_enrolled__gt=0)
+    out: dict = {
+        "meal_days": _days(meal_day),
+        "meal_days_served": _days(Q(reported=True, meals_served__gt=0)),
+        "meal_days_unrecorded": _days(meal_day & Q(meals_served__isnull=True, meals_reason="")),
+        "meal_days_no_attendance": _days(Q(meal_flag=MealFlag.NO_ATTENDANCE)),
+        "meal_days_fed_all": _days(meal_day & Q(meals_served=F("meal_enrolled"))),
+    }
+    for reason, field in NOT_SERVED_FIELDS.items():
+        out[field] = _days(Q(reported=True, meals_reason=reason))
+    # Last: the others read the column this one's name hides.
+    out["meals_served"] = Sum(
+        Case(
+            When(reported=True, meals_served__isnull=False, then=F("meals_served")),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
     )
     return out

@@ -41,10 +41,53 @@ class Counts(models.Model):
     # Staff marked on those days (present, absent, on leave, on duty), and marked present.
     staff_marked = models.IntegerField(default=0)
     staff_present = models.IntegerField(default=0)
+    # Mid-day meals (hazari.meals), over the reported school-days of schools with children
+    # enrolled in classes 1–8 ("meal days"): the enrolment and the children present in those
+    # classes (the beneficiaries), the meals served, and the days served, not recorded, and
+    # not served for each reason.
+    meal_days = models.IntegerField(default=0)
+    meal_enrolled = models.IntegerField(default=0)
+    meal_present = models.IntegerField(default=0)
+    meals_served = models.IntegerField(default=0)
+    meal_days_served = models.IntegerField(default=0)
+    meal_days_unrecorded = models.IntegerField(default=0)
+    not_served_no_grain = models.IntegerField(default=0)
+    not_served_no_cook = models.IntegerField(default=0)
+    not_served_no_fuel_funds = models.IntegerField(default=0)
+    not_served_local_holiday = models.IntegerField(default=0)
+    not_served_other = models.IntegerField(default=0)
+    # Days with meals but no child present in classes 1–8, or no attendance counted (held);
+    # days on which the meals equalled the enrolment of classes 1–8.
+    meal_days_no_attendance = models.IntegerField(default=0)
+    meal_days_fed_all = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
 
+
+MEAL_FIELDS = [
+    "meal_days",
+    "meal_enrolled",
+    "meal_present",
+    "meals_served",
+    "meal_days_served",
+    "meal_days_unrecorded",
+    "not_served_no_grain",
+    "not_served_no_cook",
+    "not_served_no_fuel_funds",
+    "not_served_local_holiday",
+    "not_served_other",
+    "meal_days_no_attendance",
+    "meal_days_fed_all",
+]
+# Why no meal was served (attendance.models.MealsNotServed), and the column counting it.
+NOT_SERVED_FIELDS = {
+    "no_grain": "not_served_no_grain",
+    "no_cook": "not_served_no_cook",
+    "no_fuel_funds": "not_served_no_fuel_funds",
+    "local_holiday": "not_served_local_holiday",
+    "other": "not_served_other",
+}
 
 # The summed columns, in the order every rollup query writes them.
 COUNT_FIELDS = [
@@ -60,7 +103,17 @@ COUNT_FIELDS = [
     "present_third",
     "staff_marked",
     "staff_present",
+    *MEAL_FIELDS,
 ]
+
+
+class MealFlag(models.IntegerChoices):
+    """A school-day's meal report, as the flags (hazari.meals.flags) see it."""
+
+    NONE = 0
+    NOT_SERVED = 1  # reported, no meal served (with a reason)
+    NO_ATTENDANCE = 2  # meals, but nobody present in classes 1–8 or nothing counted (held)
+    FED_ALL = 3  # meals equal to the enrolment of classes 1–8
 
 
 class SchoolDay(models.Model):
@@ -86,9 +139,27 @@ class SchoolDay(models.Model):
     present_third = models.IntegerField(default=0)
     staff_marked = models.SmallIntegerField(default=0)
     staff_present = models.SmallIntegerField(default=0)
+    # Mid-day meals, on a reported day: the enrolment of classes 1–8, the children present in
+    # them, the meals served (None: not recorded) and why none were. On a held day the meals
+    # are the held version's (they count nowhere, but a meal without attendance is a flag).
+    meal_enrolled = models.IntegerField(default=0)
+    meal_present = models.IntegerField(default=0)
+    meals_served = models.IntegerField(null=True)
+    meals_reason = models.CharField(max_length=20, default="")
+    # What the meal flags need, as one small number (MealFlag); the partial indexes below
+    # find an area's flagged days without reading its other days.
+    meal_flag = models.SmallIntegerField(default=0)
 
     class Meta:
         indexes = [
+            *(
+                models.Index(
+                    fields=[column, "date"],
+                    name=f"schoolday_meal_{column[:-3]}",
+                    condition=Q(meal_flag__gt=0),
+                )
+                for column in ("cluster_id", "block_id", "district_id", "state_id")
+            ),
             # "The schools of this cluster / block / district over these days".
             models.Index(fields=["cluster_id", "date"], name="schoolday_cluster"),
             models.Index(fields=["block_id", "date"], name="schoolday_block"),

@@ -20,8 +20,16 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 
+from hazari.attendance.checks import MEAL_CLASSES
 from hazari.attendance.models import DayRecord, StaffPresence, StaffStatus, Status, Version
-from hazari.dashboards.models import COUNT_FIELDS, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.models import (
+    COUNT_FIELDS,
+    NOT_SERVED_FIELDS,
+    MealFlag,
+    SchoolDay,
+    SchoolMonth,
+    UnitDay,
+)
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
 from hazari.registers.models import Enrolment, academic_year_of
 from hazari.schooldays.days import open_schools_q
@@ -124,7 +132,20 @@ def _stale_rows_where(area: Area, day_sql: str, day_params: list) -> tuple[str, 
 SCHOOL_DAY_COLUMNS = (
     "school_id, date, state_id, district_id, block_id, cluster_id, reported, on_time, held, "
     "version_id, last_version_id, enrolled_boys, enrolled_girls, enrolled_third, "
-    "present_boys, present_girls, present_third, staff_marked, staff_present"
+    "present_boys, present_girls, present_third, staff_marked, staff_present, "
+    "meal_enrolled, meal_present, meals_served, meals_reason"
+)
+
+# A school-day's meal flag (models.MealFlag) from its other columns; the order decides when a
+# day is more than one thing (meals equal to an enrolment of which nobody came: no attendance).
+NOT_SERVED, NO_ATTENDANCE = MealFlag.NOT_SERVED.value, MealFlag.NO_ATTENDANCE.value
+MEAL_FLAG_SQL = (
+    "CASE WHEN x.reported AND (x.meals_reason <> '' OR x.meals_served = 0) "
+    f"THEN {NOT_SERVED} "
+    "WHEN x.meals_served > 0 AND (NOT x.reported OR x.meal_present = 0) "
+    f"THEN {NO_ATTENDANCE} "
+    "WHEN x.reported AND x.meal_enrolled > 0 AND x.meals_served = x.meal_enrolled "
+    f"THEN {MealFlag.FED_ALL.value} ELSE {MealFlag.NONE.value} END"
 )
 
 
@@ -143,6 +164,7 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
     schools = _schools_sql(day, area)
     version, record = _table(Version), _table(DayRecord)
     staff, enrolment = _table(StaffPresence), _table(Enrolment)
+    first, last = MEAL_CLASSES[0], MEAL_CLASSES[-1]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT cluster_id FROM {table} WHERE {where}", params)  # noqa: S608
         touched = {row[0] for row in cursor.fetchall()}
@@ -151,21 +173,25 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
             return touched
         schools_sql, schools_params = schools
         # The enrolment counted is the school's register for the day's academic year, all
-        # classes, and only on a day the school reported (0 otherwise).
+        # classes (and classes 1–8 for the meals), and only on a day the school reported (0
+        # otherwise). A held day's meals are the newest held version's.
         cursor.execute(
             f"WITH o (id, state_id, district_id, block_id, cluster_id) AS ({schools_sql}), "  # noqa: S608
-            "e AS (SELECT school_id, SUM(boys) AS b, SUM(girls) AS g, SUM(third_gender) AS t "
+            "e AS (SELECT school_id, SUM(boys) AS b, SUM(girls) AS g, SUM(third_gender) AS t, "
+            f"SUM(CASE WHEN class_no BETWEEN {first} AND {last} "
+            "THEN boys + girls + third_gender ELSE 0 END) AS m "
             f"FROM {enrolment} WHERE academic_year = %s AND school_id IN (SELECT id FROM o) "
             "GROUP BY school_id) "
-            f"INSERT INTO {table} ({SCHOOL_DAY_COLUMNS}) "
-            "SELECT o.id, %s, o.state_id, o.district_id, o.block_id, o.cluster_id, "
-            "v.id IS NOT NULL, "
-            "v.id IS NOT NULL AND r.on_time, "
+            f"INSERT INTO {table} ({SCHOOL_DAY_COLUMNS}, meal_flag) "
+            f"SELECT x.*, {MEAL_FLAG_SQL} FROM ("
+            "SELECT o.id, %s AS date, o.state_id, o.district_id, o.block_id, o.cluster_id, "
+            "v.id IS NOT NULL AS reported, "
+            "v.id IS NOT NULL AND r.on_time AS on_time, "
             "r.id IS NOT NULL AND r.current_id IS NULL AND EXISTS ("
             f"  SELECT 1 FROM {version} h WHERE h.record_id = r.id AND h.status = %s"
-            "   AND h.reviewed_by_id IS NULL), "
-            "v.id, "
-            f"(SELECT MAX(x.id) FROM {version} x WHERE x.record_id = r.id), "
+            "   AND h.reviewed_by_id IS NULL) AS held, "
+            "v.id AS version_id, "
+            f"(SELECT MAX(mx.id) FROM {version} mx WHERE mx.record_id = r.id) AS last_version_id, "
             "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.b, 0) END, "
             "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.g, 0) END, "
             "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.t, 0) END, "
@@ -174,17 +200,27 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
             "CASE WHEN v.id IS NULL THEN 0 ELSE "
             f"(SELECT COUNT(*) FROM {staff} sp WHERE sp.version_id = v.id) END, "
             "CASE WHEN v.id IS NULL THEN 0 ELSE "
-            f"(SELECT COUNT(*) FROM {staff} sp WHERE sp.version_id = v.id AND sp.status = %s) END "
+            f"(SELECT COUNT(*) FROM {staff} sp WHERE sp.version_id = v.id AND sp.status = %s) "
+            "END, "
+            "CASE WHEN v.id IS NULL THEN 0 ELSE COALESCE(e.m, 0) END AS meal_enrolled, "
+            "COALESCE(v.present_meal_classes, 0) AS meal_present, "
+            "CASE WHEN v.id IS NOT NULL THEN v.meals_served "
+            "WHEN r.id IS NOT NULL THEN ("
+            f"  SELECT h.meals_served FROM {version} h WHERE h.record_id = r.id "
+            "   AND h.status = %s AND h.reviewed_by_id IS NULL ORDER BY h.id DESC LIMIT 1) "
+            "END AS meals_served, "
+            "COALESCE(v.meals_not_served, '') AS meals_reason "
             "FROM o "
             f"LEFT JOIN {record} r ON r.school_id = o.id AND r.date = %s "
             f"LEFT JOIN {version} v ON v.id = r.current_id "
-            "LEFT JOIN e ON e.school_id = o.id",
+            "LEFT JOIN e ON e.school_id = o.id) x",
             [
                 *schools_params,
                 academic_year_of(day),
                 _date(day),
                 Status.HELD.value,
                 StaffStatus.PRESENT.value,
+                Status.HELD.value,
                 _date(day),
             ],
         )
@@ -211,8 +247,29 @@ def _school_sums() -> str:
         "SUM(CASE WHEN held THEN 1 ELSE 0 END), "
         "SUM(enrolled_boys), SUM(enrolled_girls), SUM(enrolled_third), "
         "SUM(present_boys), SUM(present_girls), SUM(present_third), "
-        "SUM(staff_marked), SUM(staff_present)"
+        "SUM(staff_marked), SUM(staff_present), " + MEAL_SUMS_SQL
     )
+
+
+# The meal counts (models.MEAL_FIELDS, in order) summed from SchoolDay rows.
+MEAL_SUMS_SQL = ", ".join(
+    [
+        "SUM(CASE WHEN reported AND meal_enrolled > 0 THEN 1 ELSE 0 END)",
+        "SUM(meal_enrolled)",
+        "SUM(meal_present)",
+        "SUM(CASE WHEN reported THEN COALESCE(meals_served, 0) ELSE 0 END)",
+        "SUM(CASE WHEN reported AND meals_served > 0 THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN reported AND meal_enrolled > 0 AND meals_served IS NULL "
+        "AND meals_reason = '' THEN 1 ELSE 0 END)",
+        *(
+            f"SUM(CASE WHEN reported AND meals_reason = '{reason}' THEN 1 ELSE 0 END)"
+            for reason in NOT_SERVED_FIELDS
+        ),
+        f"SUM(CASE WHEN meal_flag = {MealFlag.NO_ATTENDANCE.value} THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN reported AND meal_enrolled > 0 AND meals_served = meal_enrolled "
+        "THEN 1 ELSE 0 END)",
+    ]
+)
 
 
 def _count_columns() -> str:

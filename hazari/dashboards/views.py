@@ -46,7 +46,7 @@ class Counted:
         return self.rows[index]
 
 
-def _period(request: AuthedRequest, today: datetime.date, default: str = MONTH) -> Period:
+def period_asked(request: AuthedRequest, today: datetime.date, default: str = MONTH) -> Period:
     kind = request.GET.get("period", default)
     kind = kind if kind in KINDS else default
     try:
@@ -64,8 +64,8 @@ def _threshold(request: AuthedRequest) -> float:
     return min(max(value, 1.0), 100.0)
 
 
-def _frame(request: AuthedRequest, unit: OrgUnit, period: Period, tab: str) -> dict:
-    """What every dashboard page shows around its figures."""
+def frame(request: AuthedRequest, unit: OrgUnit, period: Period, tab: str) -> dict:
+    """What every dashboard page (and mid-day meal page) shows around its figures."""
     ids = unit.ancestor_ids()
     visible = scope.units_for(request.user).filter(pk__in=ids).in_bulk()
     refreshed = selectors.refreshed_at()
@@ -83,6 +83,8 @@ def _frame(request: AuthedRequest, unit: OrgUnit, period: Period, tab: str) -> d
         if later_start <= timezone.localdate() and tab != "today"
         else "",
         "query": pages.query(period),
+        # Where the crumbs lead: the same kind of page, for the unit above.
+        "crumb_view": "meals_unit" if tab.startswith("meal") else "dashboard_unit",
     }
 
 
@@ -100,7 +102,7 @@ def unit_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     if unit.level == Level.SCHOOL:
         return redirect(f"{reverse('dashboard_school', args=[pk])}?{request.GET.urlencode()}")
     today = timezone.localdate()
-    ctx = pages.overview(request.user, unit, _period(request, today), today)
+    ctx = pages.overview(request.user, unit, period_asked(request, today), today)
     ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
     return _render(request, "dashboards/unit.html", ctx, "overview")
 
@@ -122,7 +124,7 @@ def unit_today(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
-    period = _period(request, timezone.localdate())
+    period = period_asked(request, timezone.localdate())
     found = selectors.school_list(unit, period)
     page = Paginator(found, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     first = (page.number - 1) * SCHOOLS_PER_PAGE + 1
@@ -138,7 +140,7 @@ def unit_schools(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_weak(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
-    period = _period(request, timezone.localdate())
+    period = period_asked(request, timezone.localdate())
     ctx = pages.weak_page(request.user, unit, period, _threshold(request))
     return _render(request, "dashboards/weak.html", ctx, "weak")
 
@@ -147,13 +149,13 @@ def unit_weak(request: AuthedRequest, pk: int) -> HttpResponse:
 def school(request: AuthedRequest, pk: int) -> HttpResponse:
     found = scope.school_for(request.user, pk)
     today = timezone.localdate()
-    ctx = pages.school_page(found, _period(request, today, default=MONTH), today)
+    ctx = pages.school_page(found, period_asked(request, today, default=MONTH), today)
     ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
     return _render(request, "dashboards/school.html", ctx, "school")
 
 
 def _render(request: AuthedRequest, template: str, ctx: dict, tab: str) -> HttpResponse:
-    ctx.update(_frame(request, ctx["unit"], ctx["period"], tab))
+    ctx.update(frame(request, ctx["unit"], ctx["period"], tab))
     return render(request, template, ctx)
 
 
@@ -163,18 +165,18 @@ def _render(request: AuthedRequest, template: str, ctx: dict, tab: str) -> HttpR
 def _unit_tables(request: AuthedRequest, unit: OrgUnit, name: str) -> list[Table]:
     today = timezone.localdate()
     if name in ("children", "ranking", "boys-girls", "trend", "months"):
-        return pages.overview(request.user, unit, _period(request, today), today)["tables"]
+        return pages.overview(request.user, unit, period_asked(request, today), today)["tables"]
     if name == "today-children":
         return [pages.today_page(request.user, unit, today)["children"]]
     if name == "not-reported":
         schools = selectors.schools_of(selectors.not_reported(unit, today))
         return [pages.not_reported_table(unit, today, schools)]
     if name == "schools":
-        period = _period(request, today)
+        period = period_asked(request, today)
         return [pages.schools_table(selectors.schools(unit, period), period)]
     if name in ("weak-units", "weak-schools", "implausible"):
         page = pages.weak_page(
-            request.user, unit, _period(request, today), _threshold(request), everything=True
+            request.user, unit, period_asked(request, today), _threshold(request), everything=True
         )
         return page["tables"]
     return []
@@ -198,7 +200,7 @@ def unit_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpRe
 def school_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     found = scope.school_for(request.user, pk)
     today = timezone.localdate()
-    tables = pages.school_page(found, _period(request, today), today)["tables"]
+    tables = pages.school_page(found, period_asked(request, today), today)["tables"]
     day = request.GET.get("date", today.isoformat())
     return _export(
         only(tables, table), fmt, found.unit.code, table, request.GET.get("period", ""), day

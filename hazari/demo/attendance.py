@@ -432,11 +432,37 @@ def _version(vid, record_id, number, status, p: Profile, captured, received, rea
         enrolled = sum(b + g + t for _, b, g, t in p.classes)
         meal_enrolled = sum(b + g + t for c, b, g, t in p.classes if c <= 8)
         fed = round(sum(counts) * meal_enrolled / enrolled) if enrolled else 0
-    meals = round(fed * 0.95) if fed else None
+    meals, why, note = _meals(vid, p, captured.date(), fed)
     return (
         vid, record_id, number, str(status), p.head_id, HEAD, DEVICE, captured, received,
-        reason, meals, "", "", counts[0], counts[1], counts[2], fed, "", "",
+        reason, meals, why, note, counts[0], counts[1], counts[2], fed, "", "",
     )  # fmt: skip
+
+
+# Why no meal was served, and how often, on the days a school serves none by chance.
+NOT_SERVED = (("no_cook", 30), ("no_fuel_funds", 30), ("local_holiday", 25), ("other", 15))
+NOT_SERVED_NOTE = "Cook's family wedding"
+
+
+def _meals(vid: int, p: Profile, day: datetime.date, fed: int) -> tuple[int | None, str, str]:
+    """Meals served (None: not recorded), and why none were. Most schools feed about 95 % of
+    the children present; a school of the "full" kind reports everyone enrolled fed; one
+    school in 30 runs out of grain for a week every few months; any school misses a day now
+    and then. Drawn from the version id, not the day's random stream, so that the
+    attendance figures stay what they were before meals were generated."""
+    meal_enrolled = sum(b + g + t for c, b, g, t in p.classes if c <= 8)
+    if not meal_enrolled:
+        return None, "", ""
+    if p.id % 30 == 7 and (day.toordinal() // 7 + p.id) % 11 == 0:
+        return 0, "no_grain", ""
+    draw = (vid * 2654435761) % 2**32 / 2**32
+    if draw < 0.006:
+        reasons, weights = zip(*NOT_SERVED, strict=True)
+        why = random.Random(vid).choices(reasons, weights=weights)[0]
+        return 0, why, NOT_SERVED_NOTE if why == "other" else ""
+    if p.kind == "full":
+        return meal_enrolled, "", ""
+    return (round(fed * 0.95) if fed else None), "", ""
 
 
 def _capture(rng, p: Profile, day, captured, received, status, version_id, messages, held):

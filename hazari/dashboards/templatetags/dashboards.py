@@ -33,6 +33,12 @@ def points(value: float | None) -> str:
     return f"{sign}{abs(value):.1f}"
 
 
+@register.filter
+def count(n: int) -> str:
+    """A whole number grouped the Indian way (12,34,567)."""
+    return grouped(int(n))
+
+
 def grouped(n: int) -> str:
     """12,34,567: the last three digits, then pairs."""
     text = str(abs(n))

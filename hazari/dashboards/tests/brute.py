@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 
 from hazari.attendance.models import DayRecord, Status, Version
-from hazari.dashboards.models import COUNT_FIELDS
+from hazari.dashboards.models import COUNT_FIELDS, NOT_SERVED_FIELDS
 from hazari.orgunits.models import ANCESTOR_FIELDS, School
 from hazari.registers.models import Enrolment, academic_year_of
 from hazari.schooldays.days import dates, day_status
@@ -33,6 +33,14 @@ def school_day(school: School, day: datetime.date) -> dict | None:
     row = dict.fromkeys(COUNT_FIELDS, 0)
     row["schools_open"] = 1
     row["held"] = int(held)
+    if held and record is not None:
+        newest = (
+            Version.objects.filter(record=record, status=Status.HELD, reviewed_by__isnull=True)
+            .order_by("-pk")
+            .first()
+        )
+        if newest is not None and newest.meals_served:
+            row["meal_days_no_attendance"] = 1
     if current is not None:
         enrolled = Enrolment.objects.filter(school=school, academic_year=academic_year_of(day))
         staff = list(current.staff.values_list("status", flat=True))
@@ -48,7 +56,28 @@ def school_day(school: School, day: datetime.date) -> dict | None:
             staff_marked=len(staff),
             staff_present=staff.count("P"),
         )
+        row.update(meals(enrolled, current))
     return row
+
+
+def meals(enrolled, current: Version) -> dict:
+    """The meal counts of one reported school-day, by their definitions (models.Counts)."""
+    meal_enrolled = sum(e.boys + e.girls + e.third_gender for e in enrolled if e.class_no <= 8)
+    present = current.present_meal_classes
+    served, why = current.meals_served, current.meals_not_served
+    out = {
+        "meal_days": int(meal_enrolled > 0),
+        "meal_enrolled": meal_enrolled,
+        "meal_present": present,
+        "meals_served": served or 0,
+        "meal_days_served": int(bool(served)),
+        "meal_days_unrecorded": int(meal_enrolled > 0 and served is None and not why),
+        "meal_days_no_attendance": int(bool(served) and present == 0),
+        "meal_days_fed_all": int(meal_enrolled > 0 and served == meal_enrolled),
+    }
+    for reason, field in NOT_SERVED_FIELDS.items():
+        out[field] = int(why == reason)
+    return out
 
 
 def add(total: dict, row: dict) -> None:

@@ -93,6 +93,21 @@ class Send:
     delay: int  # days the phone was offline
     wrong_clock: bool
     staff: str
+    meals: str = "fed"  # a key of MEALS
+
+
+# What a head master says of the day's meals: (meals served as a share of the children present
+# in classes 1–8, or None; the reason none were served). "all" is the enrolment of classes 1–8,
+# more than are present unless everyone came: rejected or held, as the rules say.
+MEALS = {
+    "fed": (1.0, ""),
+    "most": (0.9, ""),
+    "none": (None, ""),
+    "all": ("enrolled", ""),
+    "grain": (0.0, "no_grain"),
+    "holiday": (0.0, "local_holiday"),
+    "other": (0.0, "other"),
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +161,7 @@ events = st.lists(
             delay=st.sampled_from([0, 0, 0, 1, 3]),
             wrong_clock=st.sampled_from([False, False, False, True]),
             staff=st.text(alphabet=STAFF, min_size=2, max_size=2),
+            meals=st.sampled_from(list(MEALS)),
         ),
         st.builds(
             Close, unit=st.integers(0, 12), day=st.integers(0, DAYS - 1), days=st.integers(1, 3)
@@ -211,6 +227,16 @@ def send(w, e: Send):
         )
         for c in school.classes
     ]
+    share, why = MEALS[e.meals]
+    meals: int | None = None
+    if any(c <= 8 for c in school.classes):
+        if share == "enrolled":
+            meals = sum(x.boys + x.girls + x.third_gender for c, x in enrolled.items() if c <= 8)
+        elif share is not None:
+            meals = round(float(share) * sum(c.boys + c.girls + c.third_gender for c in classes
+                                             if c.class_no <= 8))  # fmt: skip
+    else:
+        why = ""
     postings = w.postings[school.pk]
     staff = [StaffMark(p, e.staff[i % len(e.staff)]) for i, p in enumerate(postings)]
     minute = datetime.timedelta(minutes=e.minutes)
@@ -226,6 +252,9 @@ def send(w, e: Send):
             classes=classes,
             staff=staff,
             reason="recount",
+            meals_served=meals,
+            meals_reason=why,
+            meals_note="cook away" if why == "other" else "",
         ),
         received_at=captured + datetime.timedelta(days=e.delay, minutes=1),
         clock_offset=offset,
