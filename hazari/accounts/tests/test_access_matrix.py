@@ -28,6 +28,7 @@ MATRIX_MODULES = [
     "hazari.attendance.tests.matrix",
     "hazari.app.tests.matrix",
     "hazari.dashboards.tests.matrix",
+    "hazari.meals.tests.matrix",
 ]
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from hazari.attendance.models import DayRecord, Status, Version
 from hazari.dashboards.models import COUNT_FIELDS, NOT_SERVED_FIELDS
+from hazari.meals.flags import MealDay
 from hazari.orgunits.models import ANCESTOR_FIELDS, School
 from hazari.registers.models import Enrolment, academic_year_of
 from hazari.schooldays.days import dates, day_status
@@ -143,3 +144,39 @@ def classes(school: School, days: list[datetime.date]) -> dict[int, tuple[int, i
             out[c.class_no][1] += c.girls
             out[c.class_no][2] += c.third_gender
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+
+
+def meal_series(school: School, start: datetime.date, end: datetime.date) -> list[MealDay]:
+    """The school's open days as the meal flags see them, straight from the raw tables: a
+    reported day's meals, reason, children present and enrolled in classes 1–8; a held day's
+    meals (the newest held version's); nothing on a day without either."""
+    out = []
+    for day in dates(start, end):
+        if not day_status(school, day).open:
+            continue
+        record = DayRecord.objects.filter(school=school, date=day).select_related("current").first()
+        current = record.current if record else None
+        if current is not None:
+            enrolled = Enrolment.objects.filter(
+                school=school, academic_year=academic_year_of(day), class_no__lte=8
+            )
+            out.append(
+                MealDay(
+                    day,
+                    True,
+                    current.meals_served,
+                    current.meals_not_served,
+                    current.present_meal_classes,
+                    sum(e.boys + e.girls + e.third_gender for e in enrolled),
+                )
+            )
+            continue
+        held = (
+            Version.objects.filter(record=record, status=Status.HELD, reviewed_by__isnull=True)
+            .order_by("-pk")
+            .first()
+            if record
+            else None
+        )
+        out.append(MealDay(day, False, held.meals_served if held else None, "", 0, 0))
+    return out

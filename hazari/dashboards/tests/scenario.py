@@ -118,6 +118,7 @@ class Streak:
     first: int
     days: int
     share: float
+    meals: str = "fed"  # the same meals report every day too (a key of MEALS)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,15 @@ events = st.lists(
             staff=st.text(alphabet=STAFF, min_size=2, max_size=2),
             meals=st.sampled_from(list(MEALS)),
         ),
+        # Runs of days: meals not served day after day, or equal to the enrolment.
+        st.builds(
+            Streak,
+            school=st.integers(0, 3),
+            first=st.integers(0, DAYS - 1),
+            days=st.integers(2, 6),
+            share=st.one_of(st.just(1.0), st.floats(0, 1)),
+            meals=st.sampled_from(["fed", "all", "grain", "other"]),
+        ),
         st.builds(
             Close, unit=st.integers(0, 12), day=st.integers(0, DAYS - 1), days=st.integers(1, 3)
         ),
@@ -180,7 +190,7 @@ def apply(w, event, refresh) -> None:
         send(w, event)
     elif isinstance(event, Streak):
         for day in range(event.first, min(event.first + event.days, DAYS)):
-            send(w, Send(event.school, day, event.share, 20, 0, False, "PP"))
+            send(w, Send(event.school, day, event.share, 20, 0, False, "PP", event.meals))
     elif isinstance(event, Close):
         begin = START + datetime.timedelta(days=event.day)
         Closure.objects.create(

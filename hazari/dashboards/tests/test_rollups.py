@@ -12,8 +12,11 @@ from hypothesis.extra.django import TestCase
 from hazari.dashboards import refresh
 from hazari.dashboards.figures import school_day_sums
 from hazari.dashboards.models import COUNT_FIELDS, RefreshState, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import brute, scenario
 from hazari.lib.memo import Memo
+from hazari.meals import selectors as meal_selectors
+from hazari.meals.flags import Limits, school_flags
 from hazari.testing import build_world
 
 NOW = scenario.at(scenario.TODAY, "18:00")
@@ -40,8 +43,31 @@ def stored(start, end):
     return school_days, unit_days, months
 
 
+# Tighter than the defaults, so that the short random histories make runs.
+LIMITS = [Limits(), Limits(run_days=2, month_days=3, same_days=2)]
+
+
+def check_meal_flags(test, w) -> None:
+    """The schools the meal reports flag (found through the rollups' marked days) are those
+    whose raw series the flags' definitions flag, for the state and for each district."""
+    period = Period("week", scenario.START, LAST)
+    series = {s.pk: brute.meal_series(s, scenario.START, LAST) for s in w.schools}
+    for limits in LIMITS:
+        truth = {pk for pk, days in series.items() if school_flags(days, limits)}
+        found = {f.school_id for f in meal_selectors.flagged(w.state, period, limits)}
+        test.assertEqual(found, truth, limits)
+        for district in (w.district_a, w.district_b):
+            by_block = meal_selectors.exceptions_by_child(district, period, limits)
+            expected: dict[int, int] = {}
+            for s in w.schools:
+                if s.pk in truth and s.unit.district_id == district.pk:
+                    expected[s.unit.block_id] = expected.get(s.unit.block_id, 0) + 1
+            test.assertEqual(by_block, expected)
+
+
 def check(test, w, truth):
     school_days, unit_days, months = truth
+    check_meal_flags(test, w)
     got_days, got_units, got_months = stored(scenario.START, LAST)
     test.assertEqual(got_days, school_days)
     test.assertEqual(got_units, unit_days)
