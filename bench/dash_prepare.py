@@ -8,7 +8,10 @@ captures:
   monthly view by district, half a block officer's monthly view of every school of the block
   (a different block each), for the current month.
 
-    DATABASE_URL=... .venv/bin/python bench/dash_prepare.py OUT.json VIEWERS
+    DATABASE_URL=... .venv/bin/python bench/dash_prepare.py OUT.json VIEWERS [dashboards|meals]
+
+With "meals" the viewers look at the mid-day meal reports instead: half the state's meals by
+district, half a block's meal flags, for the current month.
 """
 
 import json
@@ -47,6 +50,7 @@ def session_for(user: User) -> str:
 
 def main() -> None:
     out, viewers = Path(sys.argv[1]), int(sys.argv[2])
+    meals = len(sys.argv) > 3 and sys.argv[3] == "meals"
     today = timezone.localdate()
     state = OrgUnit.objects.get(level=Level.STATE)
     school = OrgUnit.objects.filter(level=Level.SCHOOL).order_by("pk").first()
@@ -74,20 +78,22 @@ def main() -> None:
     rows = []
     for i in range(viewers):
         if i % 2 == 0:
+            path = "meals" if meals else "dashboard"
             rows.append(
                 {
-                    "name": "state-by-district",
+                    "name": "state-meals-by-district" if meals else "state-by-district",
                     "cookie": session_for(officer),
-                    "url": f"/dashboard/units/{state.pk}/?period=month&date={month}",
+                    "url": f"/{path}/units/{state.pk}/?period=month&date={month}",
                 }
             )
         else:
             b = blocks[i // 2]
+            page = "meals/units/{}/flags" if meals else "dashboard/units/{}/schools"
             rows.append(
                 {
-                    "name": "block-by-school",
+                    "name": "block-meal-flags" if meals else "block-by-school",
                     "cookie": session_for(b),
-                    "url": f"/dashboard/units/{b.unit_id}/schools/?period=month&date={month}",
+                    "url": f"/{page.format(b.unit_id)}/?period=month&date={month}",
                 }
             )
     out.write_text(json.dumps(rows, indent=1))

@@ -2,15 +2,16 @@
 are, and the rollups against GROUP BY on the raw tables. On PostgreSQL, through gunicorn,
 driven by locust. The figures go into docs/benchmarks.md, "Dashboards".
 
-    .venv/bin/python bench/dashboards.py [--reuse] [--skip-generate] [--viewers 20]
-        [--pace 0] [--phones 8] [--uploads 2.5] [--seconds 120] [--config gthread:2x4]
-        [--repeat 20] [--keep]
+    .venv/bin/python bench/dashboards.py [--reuse] [--skip-generate] [--skip-rebuild]
+        [--pages dashboards|meals] [--viewers 20] [--pace 0] [--phones 8] [--uploads 2.5]
+        [--seconds 120] [--config gthread:2x4] [--repeat 20] [--keep]
 
 1. The full demo state (92,439 schools) in the database hazari_bench_dash (--reuse: keep the
    one there), and its attendance from the session's first day to yesterday
    (generate_attendance --detail sample: totals for every school-day, class rows for one
    school in 50), then the rollups built from scratch (refresh_dashboards --rebuild). Both
-   timed; --skip-generate keeps what is there.
+   timed; --skip-generate keeps the attendance there, --skip-rebuild the rollups too. A
+   reused database is migrated first.
 2. bench/rush_prepare.py (a token and a valid capture for every school, an entry window that
    covers the whole day) and bench/dash_prepare.py (a session per viewer; today declared a
    working day if it is the weekly off).
@@ -18,7 +19,8 @@ driven by locust. The figures go into docs/benchmarks.md, "Dashboards".
    application's settings plus a Server-Timing middleware: bench/dash_settings.py) start.
 4. locust: --viewers officers, each loading their page again as soon as it arrives (--pace 0)
    or every --pace seconds — half the state's month by district, half a block's month by
-   school — and --phones phones each uploading --uploads captures a second, for --seconds.
+   school (--pages meals: half the state's mid-day meals by district, half a block's meal
+   flags) — and --phones phones each uploading --uploads captures a second, for --seconds.
    Every request's client time and server time (the Server-Timing header) are recorded.
 5. Freshness: once a second a poller reads which versions today's rollup rows count; a
    version's freshness is when it first appears there minus when the server received it.
@@ -62,6 +64,7 @@ PORT = 8941
 VENV_BIN = Path(sys.executable).parent
 TARGET_P95_MS = 50
 TARGET_FRESH_S = 60
+VIEWS = ("state-by-district", "block-by-school", "state-meals-by-district", "block-meal-flags")
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
 
@@ -69,6 +72,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuse", action="store_true", help="reuse the built state")
     parser.add_argument("--skip-generate", action="store_true", help="reuse its attendance")
+    parser.add_argument("--skip-rebuild", action="store_true", help="reuse its rollups too")
+    parser.add_argument("--pages", choices=["dashboards", "meals"], default="dashboards")
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--pace", type=float, default=0, help="seconds between a viewer's pages")
     parser.add_argument("--phones", type=int, default=8)
@@ -86,7 +91,9 @@ def main() -> int:
     }
     print(result["machine"], "load", result["load_before"])
     today = datetime.datetime.now(IST).date()
-    if not (args.reuse and database_exists(DATABASE)):
+    if args.reuse and database_exists(DATABASE):
+        migrate(DATABASE)
+    else:
         recreate_database(DATABASE)
         migrate(DATABASE)
         build = run_child(
@@ -110,6 +117,7 @@ def main() -> int:
             "peak_rss_mb": round(gen.peak_rss_mb),
             "log": gen.output.strip().splitlines()[-1],
         }
+    if not args.skip_rebuild:
         rebuild = run_child(
             ["nice", "-n", "10", *manage("refresh_dashboards", "--rebuild")],
             database=DATABASE,
@@ -134,7 +142,13 @@ def main() -> int:
     )
     print(prep.output.strip())
     prep = run_child(
-        [sys.executable, str(ROOT / "bench" / "dash_prepare.py"), str(viewers), str(args.viewers)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "dash_prepare.py"),
+            str(viewers),
+            str(args.viewers),
+            args.pages,
+        ],
         database=DATABASE,
         label="prepare viewers",
     )
@@ -461,7 +475,7 @@ def report(result: dict) -> None:
     load = result["load"]
     print()
     print("kind | requests | per s | errors | server p50 | server p95 | server p99 | client p95")
-    for kind in ("state-by-district", "block-by-school", "upload"):
+    for kind in (*VIEWS, "upload"):
         if kind in load:
             x = load[kind]
             print(
@@ -469,7 +483,7 @@ def report(result: dict) -> None:
                 f"{x['server'].get('p50_ms')} | {x['server'].get('p95_ms')} | "
                 f"{x['server'].get('p99_ms')} | {x['client'].get('p95_ms')}"
             )
-    for kind in ("state-by-district", "block-by-school"):
+    for kind in VIEWS:
         if kind in load:
             p95 = load[kind]["server"].get("p95_ms", 1e9)
             verdict = "met" if p95 <= TARGET_P95_MS else "NOT met"

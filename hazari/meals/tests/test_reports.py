@@ -155,4 +155,4 @@ def test_downloads_hold_the_tables_made_safe(w):
 
 def test_hindi_is_the_default(w):
     html = logged_in(w.sunita).get(f"/meals/units/{w.state.pk}/?{WEEK}").content.decode()
-    assert "मध्याह्न भोजन" in html
+    assert "मध्याह्न भोजन" in html and "लाभार्थी" in html and "भोजन क्यों नहीं परोसा गया" in html
