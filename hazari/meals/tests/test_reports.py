@@ -4,11 +4,13 @@ import csv
 import io
 
 import pytest
+from django.db.models import F
 from openpyxl import load_workbook
 
 from hazari.attendance.models import Status, Version
 from hazari.dashboards import selectors as dash
 from hazari.dashboards.periods import Period
+from hazari.dashboards.tests.test_views import english, page
 from hazari.imports.tests.helpers import logged_in
 from hazari.meals import selectors
 from hazari.meals.flags import Limits
@@ -22,18 +24,6 @@ def w(meals, clock):
     return meals
 
 
-def english(user):
-    client = logged_in(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def page(user, url):
-    response = english(user).get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
-
-
 def week():
     return Period.of("week", NOW.date().replace(day=6), NOW.date())
 
@@ -42,15 +32,9 @@ def counted_versions(schools):
     """The versions the reports count (current, accepted or late), straight from the tables."""
     return Version.objects.filter(
         record__school__in=schools,
-        record__current=models_f("pk"),
+        record__current=F("pk"),
         status__in=[Status.ACCEPTED, Status.LATE],
     )
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 def test_figures_of_the_state_equal_the_reports_sent(w):
