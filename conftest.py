@@ -30,6 +30,10 @@ def _empty_memos():
     from hazari.lib.memo import Memo
 
     Memo.clear_all()
+    # The dashboards' rendered figures too: tests refresh with the same frozen clock.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -213,22 +213,22 @@ def table_sizes() -> dict:
 
 def fresh_start(today: datetime.date) -> None:
     """Nothing uploaded today yet (a rerun on the same database starts a new morning)."""
+    versions_today = (
+        "SELECT v.id FROM attendance_version v JOIN attendance_dayrecord r "
+        "ON r.id = v.record_id WHERE r.date = %(d)s"
+    )
     with psycopg.connect(database_url(DATABASE)) as conn:
-        conn.execute(
-            "DELETE FROM attendance_capture WHERE date = %(d)s;"
-            "UPDATE attendance_dayrecord SET current_id = NULL WHERE date = %(d)s;"
-            "DELETE FROM attendance_staffpresence WHERE version_id IN (SELECT v.id FROM "
-            "attendance_version v JOIN attendance_dayrecord r ON r.id = v.record_id "
-            "WHERE r.date = %(d)s);"
-            "DELETE FROM attendance_classpresence WHERE version_id IN (SELECT v.id FROM "
-            "attendance_version v JOIN attendance_dayrecord r ON r.id = v.record_id "
-            "WHERE r.date = %(d)s);"
+        for statement in (
+            "DELETE FROM attendance_capture WHERE date = %(d)s",
+            "UPDATE attendance_dayrecord SET current_id = NULL WHERE date = %(d)s",
+            f"DELETE FROM attendance_staffpresence WHERE version_id IN ({versions_today})",
+            f"DELETE FROM attendance_classpresence WHERE version_id IN ({versions_today})",
             "DELETE FROM attendance_version WHERE record_id IN (SELECT id FROM "
-            "attendance_dayrecord WHERE date = %(d)s);"
-            "DELETE FROM attendance_dayrecord WHERE date = %(d)s;"
+            "attendance_dayrecord WHERE date = %(d)s)",
+            "DELETE FROM attendance_dayrecord WHERE date = %(d)s",
             "UPDATE accounts_apitoken SET last_used_at = NULL",
-            {"d": today},
-        )
+        ):
+            conn.execute(statement, {"d": today})  # type: ignore[arg-type]
 
 
 def newest_version() -> int:

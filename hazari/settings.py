@@ -198,7 +198,15 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
-    }
+    },
+    # The dashboards' figures as rendered HTML, until the rollups' next refresh
+    # (hazari.dashboards.views.show): in each process's memory, nothing to share.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "hazari-pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 400},
+    },
 }
 
 # --- Static files -------------------------------------------------------------------------

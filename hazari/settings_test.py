@@ -13,7 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "hazari.lib.sms.LocmemBackend"
 LANGUAGE_CODE = "hi"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": CACHES["pages"],  # noqa: F405
+}
 
 # The test server serves static files itself; WhiteNoise would only warn that the
 # collectstatic folder is missing.

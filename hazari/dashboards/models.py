@@ -237,6 +237,9 @@ class RefreshState(models.Model):
     days_from = models.DateField(null=True)
     days_through = models.DateField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+    # Runs so far: the pages keep their figures rendered until the next run
+    # (hazari.dashboards.views.show).
+    runs = models.BigIntegerField(default=0)
     took_ms = models.IntegerField(default=0)
     tree_checked_at = models.DateTimeField(null=True)
 

@@ -139,6 +139,7 @@ def refresh(*, now: datetime.datetime | None = None, wait: bool = True) -> Resul
         apply(work, result)
         state.days_through = today
         state.refreshed_at = now
+        state.runs += 1
         result.took_ms = int((time.perf_counter() - started) * 1000)
         state.took_ms = result.took_ms
         state.save()

@@ -67,8 +67,10 @@ def _now_or_before(period: Period, field: str = "date") -> Case:
     return Case(When(**{f"{field}__gte": period.start}, then=Value(1)), default=Value(0))
 
 
-def refreshed_at() -> datetime.datetime | None:
-    return RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+def refreshed() -> tuple[datetime.datetime | None, int]:
+    """When the rollups were last brought up to date, and how many runs that makes."""
+    found = RefreshState.objects.filter(pk=1).values_list("refreshed_at", "runs").first()
+    return found or (None, 0)
 
 
 def previous_open_day(unit: OrgUnit, day: datetime.date) -> datetime.date | None:

@@ -14,14 +14,14 @@ page; hazari.meals.flags.Limits has the defaults.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from hazari.accounts import scope
 from hazari.dashboards.periods import MONTH
 from hazari.dashboards.tables import Table, file_name, only, respond
-from hazari.dashboards.views import frame, period_asked
+from hazari.dashboards.views import period_asked, show
 from hazari.lib.http import AuthedRequest
 from hazari.meals import pages
 from hazari.meals.flags import Limits
@@ -57,43 +57,58 @@ def unit_overview(request: AuthedRequest, pk: int) -> HttpResponse:
     if unit.level == Level.SCHOOL:
         return redirect(f"{pages.unit_url(unit)}?{request.GET.urlencode()}")
     today = timezone.localdate()
-    ctx = pages.overview(request.user, unit, period_asked(request, today), today, _limits(request))
-    ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
-    return _render(request, "meals/unit.html", ctx, "meals")
+    period, limits = period_asked(request, today), _limits(request)
+
+    def build() -> dict:
+        ctx = pages.overview(request.user, unit, period, today, limits)
+        ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
+        return ctx
+
+    return _show(request, "meals/unit.html", unit, period, "meals", build)
 
 
 @login_required
 def unit_flags(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
-    today = timezone.localdate()
-    ctx = pages.flags_page(unit, period_asked(request, today), _limits(request))
-    return _render(request, "meals/flags.html", ctx, "meal_flags")
+    period, limits = period_asked(request, timezone.localdate()), _limits(request)
+    return _show(
+        request,
+        "meals/flags.html",
+        unit,
+        period,
+        "meal_flags",
+        lambda: pages.flags_page(unit, period, limits),
+    )
 
 
 @login_required
 def school(request: AuthedRequest, pk: int) -> HttpResponse:
     found = scope.school_for(request.user, pk)
     today = timezone.localdate()
-    limits = _limits(request)
-    ctx = pages.school_page(found, period_asked(request, today, default=MONTH), today, limits)
-    ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
-    return _render(request, "meals/school.html", ctx, "meals")
+    period, limits = period_asked(request, today, default=MONTH), _limits(request)
+
+    def build() -> dict:
+        ctx = pages.school_page(found, period, today, limits)
+        ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
+        return ctx
+
+    return _show(request, "meals/school.html", found.unit, period, "meals", build)
 
 
-def _render(request: AuthedRequest, template: str, ctx: dict, tab: str) -> HttpResponse:
-    ctx.update(frame(request, ctx["unit"], ctx["period"], tab))
+def _show(request: AuthedRequest, template: str, unit, period, tab: str, build) -> HttpResponse:
+    """The dashboards' page frame around the meals' figures (kept until the rollups' next
+    refresh, as the dashboards' are), with the flags' limits in the period form."""
     limits = _limits(request)
-    ctx["limits"] = limits
-    ctx["limit_range"] = LIMIT_RANGE
     # Kept on the links to the period before and after.
-    ctx["keep"] = "&" + urlencode(
+    keep = "&" + urlencode(
         {
             "run_days": limits.run_days,
             "month_days": limits.month_days,
             "same_days": limits.same_days,
         }
     )
-    return render(request, template, ctx)
+    extra = {"limits": limits, "limit_range": LIMIT_RANGE, "keep": keep}
+    return show(request, template, unit=unit, period=period, tab=tab, build=build, extra=extra)
 
 
 # --- Downloads -------------------------------------------------------------------------------

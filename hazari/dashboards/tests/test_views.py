@@ -7,7 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from hazari.dashboards import refresh
 from hazari.dashboards.models import RefreshState
+from hazari.dashboards.tests import scenario
 from hazari.dashboards.tests.conftest import NOW
 from hazari.imports.tests.helpers import logged_in
 
@@ -149,3 +151,25 @@ def test_school_export(w):
     )
     rows = rows_of_csv(response)
     assert rows[0][0] == "Class" and [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
+
+
+def test_figures_are_kept_until_the_next_refresh(w):
+    """A page's figures are rendered once per run of the refresher: a capture counts on the
+    page after the run that counts it, not before (and the frame stays each user's own)."""
+    url = f"/dashboard/units/{w.state.pk}/?period=day&date=2026-07-15"
+
+    def figures(user, url):
+        return page(user, url).split('data-testid="summary"')[1]
+
+    before = figures(w.sunita, url)
+    # School B reports today (it had sent nothing): nothing changes until the refresher runs.
+    scenario.send(w, scenario.Send(1, 9, 0.9, 20, 0, False, "PP"))
+    assert figures(w.sunita, url) == before
+    refresh.refresh(now=NOW)
+    assert figures(w.sunita, url) != before
+    # Another officer who may see it gets the same figures inside his own frame.
+    district = f"/dashboard/units/{w.district_a.pk}/?period=day&date=2026-07-15"
+    assert figures(w.dinesh, district) == figures(w.sunita, district)
+    crumb = f'href="/dashboard/units/{w.state.pk}/'
+    assert crumb in page(w.sunita, district).split('data-testid="summary"')[0]
+    assert crumb not in page(w.dinesh, district).split('data-testid="summary"')[0]
