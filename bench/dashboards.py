@@ -221,8 +221,8 @@ def fresh_start(today: datetime.date) -> None:
         for statement in (
             "DELETE FROM attendance_capture WHERE date = %(d)s",
             "UPDATE attendance_dayrecord SET current_id = NULL WHERE date = %(d)s",
-            f"DELETE FROM attendance_staffpresence WHERE version_id IN ({versions_today})",
-            f"DELETE FROM attendance_classpresence WHERE version_id IN ({versions_today})",
+            f"DELETE FROM attendance_staffpresence WHERE version_id IN ({versions_today})",  # noqa: S608
+            f"DELETE FROM attendance_classpresence WHERE version_id IN ({versions_today})",  # noqa: S608
             "DELETE FROM attendance_version WHERE record_id IN (SELECT id FROM "
             "attendance_dayrecord WHERE date = %(d)s)",
             "DELETE FROM attendance_dayrecord WHERE date = %(d)s",
