@@ -457,7 +457,8 @@ def _meals(vid: int, p: Profile, day: datetime.date, fed: int) -> tuple[int | No
         return 0, "no_grain", ""
     draw = (vid * 2654435761) % 2**32 / 2**32
     if draw < 0.006:
-        reasons, weights = zip(*NOT_SERVED, strict=True)
+        reasons = [reason for reason, _weight in NOT_SERVED]
+        weights = [weight for _reason, weight in NOT_SERVED]
         why = random.Random(vid).choices(reasons, weights=weights)[0]
         return 0, why, NOT_SERVED_NOTE if why == "other" else ""
     if p.kind == "full":
