@@ -117,7 +117,8 @@ def main() -> None:
                     "udise": school.unit.code,
                     "classes": classes,
                     "staff": marks,
-                    "meals_served": int(fed * rng.uniform(0.9, 1.0)) if fed else None,
+                    # At least one: 0 meals would need a reason (rejected without one).
+                    "meals_served": max(1, int(fed * rng.uniform(0.9, 1.0))) if fed else None,
                 }
             )
         )

@@ -202,6 +202,39 @@ class SchoolMonth(Counts):
         return f"school {self.school_id} in {self.month:%Y-%m}"
 
 
+class ClassMonth(models.Model):
+    """One class of a school over a month's reported days: the register's enrolment of the
+    class times those days, and the children present (the counted versions' class rows). An
+    area's attendance by class is a SUM over these (by the ancestor columns)."""
+
+    pk = models.CompositePrimaryKey("school_id", "month", "class_no")
+    school_id = models.IntegerField()
+    month = models.DateField()
+    class_no = models.SmallIntegerField()
+    state_id = models.IntegerField()
+    district_id = models.IntegerField()
+    block_id = models.IntegerField()
+    cluster_id = models.IntegerField()
+    days = models.IntegerField(default=0)
+    enrolled_boys = models.IntegerField(default=0)
+    enrolled_girls = models.IntegerField(default=0)
+    enrolled_third = models.IntegerField(default=0)
+    present_boys = models.IntegerField(default=0)
+    present_girls = models.IntegerField(default=0)
+    present_third = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cluster_id", "month"], name="classmonth_cluster"),
+            models.Index(fields=["block_id", "month"], name="classmonth_block"),
+            models.Index(fields=["district_id", "month"], name="classmonth_district"),
+            models.Index(fields=["state_id", "month"], name="classmonth_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"school {self.school_id} class {self.class_no} in {self.month:%Y-%m}"
+
+
 class UnitDay(Counts):
     pk = models.CompositePrimaryKey("unit_id", "date")
     unit_id = models.IntegerField()

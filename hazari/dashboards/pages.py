@@ -115,6 +115,7 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date) -> 
 
     trend_chart = trend(unit, period.end)
     months_chart = months(unit, period.end, today)
+    classes_chart = by_class(unit, period)
     names = [_label(r.unit) for r in ranked]
     charts_ = {
         "ranking": Chart(
@@ -141,6 +142,7 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date) -> 
         ),
         "trend": trend_chart,
         "months": months_chart,
+        "classes": classes_chart,
     }
     return {
         "unit": unit,
@@ -148,7 +150,14 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date) -> 
         "before": before,
         "now": now,
         "then": then,
-        "tables": [children, ranking, gender, trend_chart.table, months_chart.table],
+        "tables": [
+            children,
+            ranking,
+            gender,
+            trend_chart.table,
+            months_chart.table,
+            classes_chart.table,
+        ],
         "children": children,
         "charts": charts_,
         "child_level": Level(unit.level + 1).label if unit.level < Level.SCHOOL else "",
@@ -212,6 +221,25 @@ def months(unit: OrgUnit, day: datetime.date, today: datetime.date) -> Chart:
         [f.attendance if f else None for _m, f in points],
         title=_("Months of the academic year"),
         description=_("Attendance % month by month since April."),
+    )
+    return Chart(svg, table)
+
+
+def by_class(unit: OrgUnit, period: Period) -> Chart:
+    """The area's attendance class by class (a month's: ClassMonth)."""
+    rows = selectors.by_class(unit, period)
+    table = Table(
+        "by-class",
+        _("By class"),
+        [_("Class"), _("Days reported"), _("Attendance %"), _("Boys %"), _("Girls %")],
+    )
+    for c in rows:
+        table.add(c.class_no, c.days, Pct(c.attendance), Pct(c.boys), Pct(c.girls))
+    svg = charts.columns(
+        [str(c.class_no) for c in rows],
+        [c.attendance for c in rows],
+        title=_("By class"),
+        description=_("Attendance % of each class over the month's reported school-days."),
     )
     return Chart(svg, table)
 

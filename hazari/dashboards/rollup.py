@@ -21,10 +21,18 @@ from django.db import connection
 from django.db.models import Q
 
 from hazari.attendance.checks import MEAL_CLASSES
-from hazari.attendance.models import DayRecord, StaffPresence, StaffStatus, Status, Version
+from hazari.attendance.models import (
+    ClassPresence,
+    DayRecord,
+    StaffPresence,
+    StaffStatus,
+    Status,
+    Version,
+)
 from hazari.dashboards.models import (
     COUNT_FIELDS,
     NOT_SERVED_FIELDS,
+    ClassMonth,
     MealFlag,
     SchoolDay,
     SchoolMonth,
@@ -405,6 +413,46 @@ def _rebuild_school_months(month: datetime.date, area: Area) -> None:
             f"FROM {_table(SchoolDay)} WHERE date >= %s AND date <= %s AND {own} "
             "GROUP BY school_id, state_id, district_id, block_id, cluster_id",
             [_date(month), _date(month), _date(month_end(month)), *own_params],
+        )
+    _rebuild_class_months(month, area)
+
+
+def _rebuild_class_months(month: datetime.date, area: Area) -> None:
+    """The area's ClassMonth rows of one month: each class of the register, times the
+    school's reported days that month (its SchoolMonth row, just recomputed), with the
+    children present from the class rows of the versions counted (SchoolDay.version_id)."""
+    table = _table(ClassMonth)
+    where, params = _stale_rows_where(area, "month = %s", [_date(month)])
+    own, own_params = area.rollup_sql()
+    year = academic_year_of(month)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} (school_id, month, class_no, state_id, district_id, "  # noqa: S608
+            "block_id, cluster_id, days, enrolled_boys, enrolled_girls, enrolled_third, "
+            "present_boys, present_girls, present_third) "
+            "SELECT sm.school_id, sm.month, e.class_no, sm.state_id, sm.district_id, "
+            "sm.block_id, sm.cluster_id, sm.reported, e.boys * sm.reported, "
+            "e.girls * sm.reported, e.third_gender * sm.reported, "
+            "COALESCE(p.b, 0), COALESCE(p.g, 0), COALESCE(p.t, 0) "
+            f"FROM {_table(SchoolMonth)} sm "
+            f"JOIN {_table(Enrolment)} e ON e.school_id = sm.school_id AND e.academic_year = %s "
+            "LEFT JOIN (SELECT sd.school_id, cp.class_no, SUM(cp.boys) AS b, "
+            "SUM(cp.girls) AS g, SUM(cp.third_gender) AS t "
+            f"FROM {_table(SchoolDay)} sd JOIN {_table(ClassPresence)} cp "
+            "ON cp.version_id = sd.version_id "
+            f"WHERE sd.date >= %s AND sd.date <= %s AND sd.reported AND sd.{own} "
+            "GROUP BY sd.school_id, cp.class_no) p "
+            "ON p.school_id = sm.school_id AND p.class_no = e.class_no "
+            f"WHERE sm.month = %s AND sm.reported > 0 AND sm.{own}",
+            [
+                year,
+                _date(month),
+                _date(month_end(month)),
+                *own_params,
+                _date(month),
+                *own_params,
+            ],
         )
 
 

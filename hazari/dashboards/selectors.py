@@ -32,7 +32,14 @@ from hazari.accounts.models import User
 from hazari.accounts.roles import Role
 from hazari.attendance.models import ClassPresence
 from hazari.dashboards.figures import Figures, change, percent, school_day_sums, sums
-from hazari.dashboards.models import COUNT_FIELDS, RefreshState, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.models import (
+    COUNT_FIELDS,
+    ClassMonth,
+    RefreshState,
+    SchoolDay,
+    SchoolMonth,
+    UnitDay,
+)
 from hazari.dashboards.periods import MONTH, Period, academic_year_start, next_month
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
 from hazari.registers.models import Enrolment, academic_year_of
@@ -532,3 +539,37 @@ def school_days(school: School, period: Period) -> list[DayRow]:
             )
         )
     return out
+
+
+# --- By class ----------------------------------------------------------------------------------
+
+
+def by_class(unit: OrgUnit, period: Period) -> list[ClassRow]:
+    """The area's attendance class by class over a month's reported days (ClassMonth; for a
+    day or a week there is none: [])."""
+    if period.kind != MONTH:
+        return []
+    rows = (
+        ClassMonth.objects.filter(**{_column(unit): unit.pk}, month=period.start)
+        .values("class_no")
+        .annotate(
+            d=Sum("days"),
+            eb=Sum("enrolled_boys"),
+            eg=Sum("enrolled_girls"),
+            et=Sum("enrolled_third"),
+            pb=Sum("present_boys"),
+            pg=Sum("present_girls"),
+            pt=Sum("present_third"),
+        )
+        .order_by("class_no")
+    )
+    return [
+        ClassRow(
+            r["class_no"],
+            (0, 0, 0),
+            (r["pb"], r["pg"], r["pt"]),
+            (r["eb"], r["eg"], r["et"]),
+            r["d"],
+        )
+        for r in rows
+    ]

@@ -53,8 +53,8 @@ def test_state_officer_reads_the_charts_and_downloads_a_table(new_context, w, lo
     login(page, w.sunita.username, PASSWORD)
     page.goto(f"/dashboard/units/{w.state.pk}/?period=month&date=2026-07-01")
     charts = page.locator("svg.chart[role=img]")
-    expect(charts).to_have_count(4)
-    for i in range(4):
+    expect(charts).to_have_count(5)
+    for i in range(5):
         assert charts.nth(i).locator(":scope > title").text_content()
     expect(page.locator("#how")).to_contain_text("उपस्थिति %")
     shot(page, "state-month")

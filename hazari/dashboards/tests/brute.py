@@ -129,6 +129,30 @@ def area(school_days: dict, school_ids: set[int], days: list[datetime.date]) -> 
     return total
 
 
+def class_month(school: School, month: datetime.date, days: list[datetime.date]) -> dict:
+    """What ClassMonth keeps for a school's month, the obvious way: each class of the
+    register, its enrolment times the reported days, and its children present on them."""
+    days = [d for d in days if (d.year, d.month) == (month.year, month.month)]
+    reported = sum(1 for d in days if (r := school_day(school, d)) and r["reported"])
+    if not reported:
+        return {}
+    present = classes(school, days)
+    out = {}
+    for e in Enrolment.objects.filter(school=school, academic_year=academic_year_of(month)):
+        b, g, t = present.get(e.class_no, (0, 0, 0))
+        out[e.class_no] = {
+            "class_no": e.class_no,
+            "days": reported,
+            "enrolled_boys": e.boys * reported,
+            "enrolled_girls": e.girls * reported,
+            "enrolled_third": e.third_gender * reported,
+            "present_boys": b,
+            "present_girls": g,
+            "present_third": t,
+        }
+    return out
+
+
 def classes(school: School, days: list[datetime.date]) -> dict[int, tuple[int, int, int]]:
     """{class: children present (boys, girls, third gender) summed over the school's reported
     open days}, from the current versions' class rows."""

@@ -13,6 +13,7 @@ UNIT_TABLES = [
     "boys-girls",
     "trend",
     "months",
+    "by-class",
     "today-children",
     "not-reported",
     "schools",

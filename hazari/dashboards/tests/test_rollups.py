@@ -11,7 +11,14 @@ from hypothesis.extra.django import TestCase
 
 from hazari.dashboards import refresh
 from hazari.dashboards.figures import school_day_sums
-from hazari.dashboards.models import COUNT_FIELDS, RefreshState, SchoolDay, SchoolMonth, UnitDay
+from hazari.dashboards.models import (
+    COUNT_FIELDS,
+    ClassMonth,
+    RefreshState,
+    SchoolDay,
+    SchoolMonth,
+    UnitDay,
+)
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import brute, scenario
 from hazari.lib.memo import Memo
@@ -65,6 +72,22 @@ def check_meal_flags(test, w) -> None:
             test.assertEqual(by_block, expected)
 
 
+def class_months(school, month) -> dict:
+    return {
+        r["class_no"]: r
+        for r in ClassMonth.objects.filter(school_id=school.pk, month=month).values(
+            "class_no",
+            "days",
+            "enrolled_boys",
+            "enrolled_girls",
+            "enrolled_third",
+            "present_boys",
+            "present_girls",
+            "present_third",
+        )
+    }
+
+
 def check(test, w, truth):
     school_days, unit_days, months = truth
     check_meal_flags(test, w)
@@ -80,6 +103,7 @@ def check(test, w, truth):
         if row is not None:
             expected = brute.month_extremes(school, july, days)
             test.assertEqual({k: row[k] for k in expected}, expected)
+        test.assertEqual(class_months(school, july), brute.class_month(school, july, days))
 
 
 class RollupsEqualBruteForce(TestCase):
@@ -110,5 +134,6 @@ class RollupsEqualBruteForce(TestCase):
         SchoolDay.objects.all().delete()
         UnitDay.objects.all().delete()
         SchoolMonth.objects.all().delete()
+        ClassMonth.objects.all().delete()
         refresh.rebuild(start=scenario.START, now=NOW)
         check(self, self.w, truth)

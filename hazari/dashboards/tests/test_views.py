@@ -7,8 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from hazari.dashboards import refresh
+from hazari.dashboards import refresh, selectors
 from hazari.dashboards.models import RefreshState
+from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import scenario
 from hazari.dashboards.tests.conftest import NOW
 from hazari.imports.tests.helpers import logged_in
@@ -49,7 +50,7 @@ def test_state_overview_shows_districts_charts_and_how(w):
     html = page(w.sunita, f"/dashboard/units/{w.state.pk}/?period=month&date=2026-07-01")
     assert "July 2026" in html
     assert "Bhopal" in html and "Sehore" in html
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 5  # ranking, boys and girls, 30 days, months, by class
     assert "How these figures are computed" in html
     assert "Attendance % = children present ÷ children enrolled" in html
     assert f"/dashboard/units/{w.district_a.pk}/?period=month" in html
@@ -173,3 +174,21 @@ def test_figures_are_kept_until_the_next_refresh(w):
     crumb = f'href="/dashboard/units/{w.state.pk}/'
     assert crumb in page(w.sunita, district).split('data-testid="summary"')[0]
     assert crumb not in page(w.dinesh, district).split('data-testid="summary"')[0]
+
+
+def test_attendance_by_class_of_an_area(w):
+    """A month's attendance class by class for a block: the classes of its schools (A: 1–5,
+    B: 6–8), each its children present ÷ its enrolment over the reported days."""
+    html = page(w.bhavna, f"/dashboard/units/{w.block_x.pk}/?period=month&date=2026-07-01")
+    rows = selectors.by_class(w.block_x, Period.of("month", datetime.date(2026, 7, 1), NOW.date()))
+    assert [c.class_no for c in rows] == [1, 2, 3, 4, 5, 6, 7, 8]
+    for c in rows:
+        assert c.attendance is not None and 0 < c.attendance <= 100
+    assert 'data-testid="table-by-class"' in html
+    week = page(w.bhavna, f"/dashboard/units/{w.block_x.pk}/?period=week&date=2026-07-06")
+    assert 'data-testid="by-class-month-only"' in week
+    response = english(w.bhavna).get(
+        f"/dashboard/units/{w.block_x.pk}/export/by-class.csv?period=month&date=2026-07-01"
+    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Class,") and len(lines) == 9
