@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from hazari.dashboards import refresh, selectors
+from hazari.dashboards import refresh, selectors, views
 from hazari.dashboards.models import RefreshState
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import scenario
@@ -192,3 +192,20 @@ def test_attendance_by_class_of_an_area(w):
     )
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Class,") and len(lines) == 9
+
+
+def test_while_the_new_figures_are_rendered_others_see_the_last(w, monkeypatch):
+    url = f"/dashboard/units/{w.state.pk}/?period=day&date=2026-07-15"
+
+    def figures():
+        return page(w.sunita, url).split('data-testid="summary"')[1]
+
+    before = figures()
+    scenario.send(w, scenario.Send(1, 9, 0.9, 20, 0, False, "PP"))
+    refresh.refresh(now=NOW)
+    # Another request of this process is rendering this page's new figures (it holds the
+    # flag): this one is shown the last figures, not made to render them too.
+    monkeypatch.setattr(views.PAGES, "add", lambda *args, **kwargs: False)
+    assert figures() == before
+    monkeypatch.undo()
+    assert figures() != before
