@@ -235,6 +235,31 @@ class ClassMonth(models.Model):
         return f"school {self.school_id} class {self.class_no} in {self.month:%Y-%m}"
 
 
+class UnitClassMonth(models.Model):
+    """ClassMonth summed per cluster, block, district and state (and class and month): an
+    area's attendance by class is one of these rows per class, not a sum over its schools."""
+
+    pk = models.CompositePrimaryKey("unit_id", "month", "class_no")
+    unit_id = models.IntegerField()
+    month = models.DateField()
+    class_no = models.SmallIntegerField()
+    level = models.SmallIntegerField()
+    parent_id = models.IntegerField(null=True)
+    days = models.IntegerField(default=0)
+    enrolled_boys = models.BigIntegerField(default=0)
+    enrolled_girls = models.BigIntegerField(default=0)
+    enrolled_third = models.BigIntegerField(default=0)
+    present_boys = models.BigIntegerField(default=0)
+    present_girls = models.BigIntegerField(default=0)
+    present_third = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["parent_id", "month"], name="unitclassmonth_parent")]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} class {self.class_no} in {self.month:%Y-%m}"
+
+
 class UnitDay(Counts):
     pk = models.CompositePrimaryKey("unit_id", "date")
     unit_id = models.IntegerField()

@@ -36,6 +36,7 @@ from hazari.dashboards.models import (
     MealFlag,
     SchoolDay,
     SchoolMonth,
+    UnitClassMonth,
     UnitDay,
 )
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
@@ -417,6 +418,66 @@ def _rebuild_school_months(month: datetime.date, area: Area) -> None:
     _rebuild_class_months(month, area)
 
 
+CLASS_SUMS = (
+    "days, enrolled_boys, enrolled_girls, enrolled_third, present_boys, present_girls, "
+    "present_third"
+)
+CLASS_LEVELS = [
+    # (level, its column in ClassMonth, its parent's column)
+    (Level.CLUSTER, "cluster_id", "block_id"),
+    (Level.BLOCK, "block_id", "district_id"),
+    (Level.DISTRICT, "district_id", "state_id"),
+]
+
+
+def _class_month_units(cursor, month: datetime.date, where: str, params: list) -> list[set[int]]:
+    """The clusters, blocks, districts and states of the area's ClassMonth rows."""
+    cursor.execute(
+        f"SELECT DISTINCT cluster_id, block_id, district_id, state_id FROM "  # noqa: S608
+        f"{_table(ClassMonth)} WHERE {where}",
+        params,
+    )
+    found: list[set[int]] = [set(), set(), set(), set()]
+    for row in cursor.fetchall():
+        for i, unit_id in enumerate(row):
+            found[i].add(unit_id)
+    return found
+
+
+def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int]]) -> None:
+    """UnitClassMonth rows of the units (clusters, blocks, districts, states): the first three
+    from ClassMonth by their ancestor column (a district's is ~15,000 rows), a state's from
+    its districts' rows (~500)."""
+    table, sums = _table(UnitClassMonth), ", ".join(f"SUM({c})" for c in CLASS_SUMS.split(", "))
+    for (level, column, parent), ids in zip(CLASS_LEVELS, units, strict=False):
+        for chunk in _chunks(sorted(ids)):
+            marks = _ids(chunk)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE month = %s AND unit_id IN ({marks})",  # noqa: S608
+                [_date(month), *chunk],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, "  # noqa: S608
+                f"{CLASS_SUMS}) SELECT {column}, month, class_no, %s, {parent}, {sums} "
+                f"FROM {_table(ClassMonth)} WHERE month = %s AND {column} IN ({marks}) "
+                f"GROUP BY {column}, {parent}, month, class_no",
+                [level, _date(month), *chunk],
+            )
+    for chunk in _chunks(sorted(units[3])):
+        marks = _ids(chunk)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE month = %s AND unit_id IN ({marks})",  # noqa: S608
+            [_date(month), *chunk],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, {CLASS_SUMS}) "  # noqa: S608
+            f"SELECT parent_id, month, class_no, %s, NULL, {sums} FROM {table} "
+            f"WHERE month = %s AND level = %s AND parent_id IN ({marks}) "
+            "GROUP BY parent_id, month, class_no",
+            [Level.STATE, _date(month), Level.DISTRICT, *chunk],
+        )
+
+
 def _rebuild_class_months(month: datetime.date, area: Area) -> None:
     """The area's ClassMonth rows of one month: each class of the register, times the
     school's reported days that month (its SchoolMonth row, just recomputed), with the
@@ -426,6 +487,8 @@ def _rebuild_class_months(month: datetime.date, area: Area) -> None:
     own, own_params = area.rollup_sql()
     year = academic_year_of(month)
     with connection.cursor() as cursor:
+        # The units above the rows removed and the rows written (a school may have moved).
+        before = _class_month_units(cursor, month, where, params)
         cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608
         cursor.execute(
             f"INSERT INTO {table} (school_id, month, class_no, state_id, district_id, "  # noqa: S608
@@ -453,6 +516,12 @@ def _rebuild_class_months(month: datetime.date, area: Area) -> None:
                 _date(month),
                 *own_params,
             ],
+        )
+        after = _class_month_units(
+            cursor, month, f"month = %s AND {own}", [_date(month), *own_params]
+        )
+        _rebuild_unit_class_months(
+            cursor, month, [b | a for b, a in zip(before, after, strict=True)]
         )
 
 

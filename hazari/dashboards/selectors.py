@@ -38,6 +38,7 @@ from hazari.dashboards.models import (
     RefreshState,
     SchoolDay,
     SchoolMonth,
+    UnitClassMonth,
     UnitDay,
 )
 from hazari.dashboards.periods import MONTH, Period, academic_year_start, next_month
@@ -549,9 +550,13 @@ def by_class(unit: OrgUnit, period: Period) -> list[ClassRow]:
     day or a week there is none: [])."""
     if period.kind != MONTH:
         return []
+    rows: QuerySet
+    if unit.level == Level.SCHOOL:
+        rows = ClassMonth.objects.filter(school_id=unit.pk, month=period.start)
+    else:
+        rows = UnitClassMonth.objects.filter(unit_id=unit.pk, month=period.start)
     rows = (
-        ClassMonth.objects.filter(**{_column(unit): unit.pk}, month=period.start)
-        .values("class_no")
+        rows.values("class_no")
         .annotate(
             d=Sum("days"),
             eb=Sum("enrolled_boys"),

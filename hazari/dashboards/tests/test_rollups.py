@@ -17,6 +17,7 @@ from hazari.dashboards.models import (
     RefreshState,
     SchoolDay,
     SchoolMonth,
+    UnitClassMonth,
     UnitDay,
 )
 from hazari.dashboards.periods import Period
@@ -24,6 +25,7 @@ from hazari.dashboards.tests import brute, scenario
 from hazari.lib.memo import Memo
 from hazari.meals import selectors as meal_selectors
 from hazari.meals.flags import Limits, school_flags
+from hazari.orgunits.models import Level
 from hazari.testing import build_world
 
 NOW = scenario.at(scenario.TODAY, "18:00")
@@ -88,6 +90,22 @@ def class_months(school, month) -> dict:
     }
 
 
+def unit_class_months(unit, month) -> dict:
+    return {
+        r["class_no"]: r
+        for r in UnitClassMonth.objects.filter(unit_id=unit.pk, month=month).values(
+            "class_no",
+            "days",
+            "enrolled_boys",
+            "enrolled_girls",
+            "enrolled_third",
+            "present_boys",
+            "present_girls",
+            "present_third",
+        )
+    }
+
+
 def check(test, w, truth):
     school_days, unit_days, months = truth
     check_meal_flags(test, w)
@@ -98,6 +116,19 @@ def check(test, w, truth):
     july = datetime.date(2026, 7, 1)
     test.assertEqual({k: {f: v[f] for f in COUNT_FIELDS} for k, v in got_months.items()}, months)
     days = [scenario.START + datetime.timedelta(days=i) for i in range(scenario.DAYS + 1)]
+    expected_classes = {s.pk: brute.class_month(s, july, days) for s in w.schools}
+    for unit in w.units:
+        if unit.level == Level.SCHOOL:
+            continue
+        mine = [s for s in w.schools if unit.pk in (s.unit.pk, *s.unit.ancestor_ids())]
+        total: dict = {}
+        for s in mine:
+            for class_no, row in expected_classes[s.pk].items():
+                into = total.setdefault(class_no, dict.fromkeys(row, 0) | {"class_no": class_no})
+                for k, v in row.items():
+                    if k != "class_no":
+                        into[k] += v
+        test.assertEqual(unit_class_months(unit, july), total, unit)
     for school in w.schools:
         row = got_months.get((school.pk, july))
         if row is not None:
@@ -135,5 +166,6 @@ class RollupsEqualBruteForce(TestCase):
         UnitDay.objects.all().delete()
         SchoolMonth.objects.all().delete()
         ClassMonth.objects.all().delete()
+        UnitClassMonth.objects.all().delete()
         refresh.rebuild(start=scenario.START, now=NOW)
         check(self, self.w, truth)
