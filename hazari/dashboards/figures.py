@@ -177,7 +177,7 @@ def _meal_sums() -> dict:
     meal_day = Q(reported=True, meal_enrolled__gt=0)
     out: dict = {
         "meal_days": _days(meal_day),
-        "meal_days_served": _days(Q(reported=True, meals_served__gt=0)),
+        "meal_days_served": _days(meal_day & Q(meals_served__gt=0)),
         "meal_days_unrecorded": _days(meal_day & Q(meals_served__isnull=True, meals_reason="")),
         "meal_days_no_attendance": _days(Q(meal_flag=MealFlag.NO_ATTENDANCE)),
         "meal_days_fed_all": _days(meal_day & Q(meals_served=F("meal_enrolled"))),

@@ -56,6 +56,7 @@ class Counts(models.Model):
     not_served_no_fuel_funds = models.IntegerField(default=0)
     not_served_local_holiday = models.IntegerField(default=0)
     not_served_other = models.IntegerField(default=0)
+    # (Days served count meal days only, as the other meal days' counts do.)
     # Days with meals but no child present in classes 1–8, or no attendance counted (held);
     # days on which the meals equalled the enrolment of classes 1–8.
     meal_days_no_attendance = models.IntegerField(default=0)

@@ -281,7 +281,7 @@ MEAL_SUMS_SQL = ", ".join(
         "SUM(meal_enrolled)",
         "SUM(meal_present)",
         "SUM(CASE WHEN reported THEN COALESCE(meals_served, 0) ELSE 0 END)",
-        "SUM(CASE WHEN reported AND meals_served > 0 THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN reported AND meal_enrolled > 0 AND meals_served > 0 THEN 1 ELSE 0 END)",
         "SUM(CASE WHEN reported AND meal_enrolled > 0 AND meals_served IS NULL "
         "AND meals_reason = '' THEN 1 ELSE 0 END)",
         *(
@@ -384,9 +384,17 @@ def month_end(month: datetime.date) -> datetime.date:
 
 
 def rebuild_school_months(month: datetime.date, area: Area) -> None:
-    """Recompute the area's SchoolMonth rows of one month from its SchoolDay rows."""
+    """Recompute the area's SchoolMonth and ClassMonth rows of one month from its SchoolDay
+    rows, then the UnitClassMonth rows of the units above them, once all pieces are done (a
+    unit's schools may be split across pieces: halfway, a moved cluster's schools would
+    still name two blocks)."""
+    units: list[set[int]] = [set(), set(), set(), set()]
     for piece in area.pieces():
         _rebuild_school_months(month, piece)
+        for mine, theirs in zip(units, _rebuild_class_months(month, piece), strict=True):
+            mine |= theirs
+    with connection.cursor() as cursor:
+        _rebuild_unit_class_months(cursor, month, units)
 
 
 def _rebuild_school_months(month: datetime.date, area: Area) -> None:
@@ -415,7 +423,6 @@ def _rebuild_school_months(month: datetime.date, area: Area) -> None:
             "GROUP BY school_id, state_id, district_id, block_id, cluster_id",
             [_date(month), _date(month), _date(month_end(month)), *own_params],
         )
-    _rebuild_class_months(month, area)
 
 
 CLASS_SUMS = (
@@ -478,10 +485,11 @@ def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int
         )
 
 
-def _rebuild_class_months(month: datetime.date, area: Area) -> None:
+def _rebuild_class_months(month: datetime.date, area: Area) -> list[set[int]]:
     """The area's ClassMonth rows of one month: each class of the register, times the
     school's reported days that month (its SchoolMonth row, just recomputed), with the
-    children present from the class rows of the versions counted (SchoolDay.version_id)."""
+    children present from the class rows of the versions counted (SchoolDay.version_id).
+    Returns the clusters, blocks, districts and states of the rows removed and written."""
     table = _table(ClassMonth)
     where, params = _stale_rows_where(area, "month = %s", [_date(month)])
     own, own_params = area.rollup_sql()
@@ -520,9 +528,7 @@ def _rebuild_class_months(month: datetime.date, area: Area) -> None:
         after = _class_month_units(
             cursor, month, f"month = %s AND {own}", [_date(month), *own_params]
         )
-        _rebuild_unit_class_months(
-            cursor, month, [b | a for b, a in zip(before, after, strict=True)]
-        )
+        return [b | a for b, a in zip(before, after, strict=True)]
 
 
 def rebuild_day(day: datetime.date) -> None:

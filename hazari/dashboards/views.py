@@ -35,6 +35,7 @@ from hazari.orgunits.models import Level, OrgUnit
 # The figures are refreshed every few seconds; older than this, the page says so.
 STALE_AFTER = datetime.timedelta(minutes=5)
 PAGES = caches["pages"]
+EARLIEST = datetime.date(2000, 1, 1)
 NOT_REPORTED_PER_PAGE = 50
 SCHOOLS_PER_PAGE = 100
 
@@ -59,7 +60,8 @@ def period_asked(request: AuthedRequest, today: datetime.date, default: str = MO
         day = datetime.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = today
-    return Period.of(kind, day, today)
+    # No figures before the first sessions; far earlier dates would overflow the arithmetic.
+    return Period.of(kind, max(day, EARLIEST), today)
 
 
 def _threshold(request: AuthedRequest) -> float:

@@ -71,7 +71,7 @@ def meals(enrolled, current: Version) -> dict:
         "meal_enrolled": meal_enrolled,
         "meal_present": present,
         "meals_served": served or 0,
-        "meal_days_served": int(bool(served)),
+        "meal_days_served": int(meal_enrolled > 0 and bool(served)),
         "meal_days_unrecorded": int(meal_enrolled > 0 and served is None and not why),
         "meal_days_no_attendance": int(bool(served) and present == 0),
         "meal_days_fed_all": int(meal_enrolled > 0 and served == meal_enrolled),

@@ -209,3 +209,10 @@ def test_while_the_new_figures_are_rendered_others_see_the_last(w, monkeypatch):
     assert figures() == before
     monkeypatch.undo()
     assert figures() != before
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
+def test_far_away_dates_are_no_error(w, day):
+    for url in (f"/dashboard/units/{w.state.pk}/", f"/meals/units/{w.state.pk}/flags/"):
+        for kind in ("day", "week", "month"):
+            assert english(w.sunita).get(f"{url}?period={kind}&date={day}").status_code == 200
