@@ -139,12 +139,16 @@ def show(
     return render(request, template, {**around, "figures": mark_safe(figures)})  # noqa: S308
 
 
+def own_unit(request: AuthedRequest) -> OrgUnit:
+    """The unit (or school) the user's account is attached to: where their pages start."""
+    if request.user.unit is None:
+        raise Http404("Your account has no unit.")
+    return request.user.unit
+
+
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    unit = request.user.unit
-    if unit is None:
-        raise Http404("Your account has no unit.")
-    return redirect(pages.unit_url(unit))
+    return redirect(pages.unit_url(own_unit(request)))
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from hazari.accounts import scope
 from hazari.dashboards.periods import MONTH
 from hazari.dashboards.tables import Table, file_name, only, respond
-from hazari.dashboards.views import period_asked, show
+from hazari.dashboards.views import own_unit, period_asked, show
 from hazari.lib.http import AuthedRequest
 from hazari.meals import pages
 from hazari.meals.flags import Limits
@@ -45,10 +45,7 @@ def _limits(request: AuthedRequest) -> Limits:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    unit = request.user.unit
-    if unit is None:
-        raise Http404("Your account has no unit.")
-    return redirect(pages.unit_url(unit))
+    return redirect(pages.unit_url(own_unit(request)))
 
 
 @login_required
@@ -64,7 +61,7 @@ def unit_overview(request: AuthedRequest, pk: int) -> HttpResponse:
         ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
         return ctx
 
-    return _show(request, "meals/unit.html", unit, period, "meals", build)
+    return _show(request, "meals/unit.html", unit, period, limits, "meals", build)
 
 
 @login_required
@@ -76,6 +73,7 @@ def unit_flags(request: AuthedRequest, pk: int) -> HttpResponse:
         "meals/flags.html",
         unit,
         period,
+        limits,
         "meal_flags",
         lambda: pages.flags_page(unit, period, limits),
     )
@@ -92,13 +90,14 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
         ctx["totals"] = pages.totals_rows(ctx["now"], ctx["then"])
         return ctx
 
-    return _show(request, "meals/school.html", found.unit, period, "meals", build)
+    return _show(request, "meals/school.html", found.unit, period, limits, "meals", build)
 
 
-def _show(request: AuthedRequest, template: str, unit, period, tab: str, build) -> HttpResponse:
+def _show(
+    request: AuthedRequest, template: str, unit, period, limits: Limits, tab: str, build
+) -> HttpResponse:
     """The dashboards' page frame around the meals' figures (kept until the rollups' next
     refresh, as the dashboards' are), with the flags' limits in the period form."""
-    limits = _limits(request)
     # Kept on the links to the period before and after.
     keep = "&" + urlencode(
         {

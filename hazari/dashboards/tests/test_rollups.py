@@ -74,36 +74,21 @@ def check_meal_flags(test, w) -> None:
             test.assertEqual(by_block, expected)
 
 
-def class_months(school, month) -> dict:
-    return {
-        r["class_no"]: r
-        for r in ClassMonth.objects.filter(school_id=school.pk, month=month).values(
-            "class_no",
-            "days",
-            "enrolled_boys",
-            "enrolled_girls",
-            "enrolled_third",
-            "present_boys",
-            "present_girls",
-            "present_third",
-        )
-    }
+CLASS_COLUMNS = [
+    "class_no",
+    "days",
+    "enrolled_boys",
+    "enrolled_girls",
+    "enrolled_third",
+    "present_boys",
+    "present_girls",
+    "present_third",
+]
 
 
-def unit_class_months(unit, month) -> dict:
-    return {
-        r["class_no"]: r
-        for r in UnitClassMonth.objects.filter(unit_id=unit.pk, month=month).values(
-            "class_no",
-            "days",
-            "enrolled_boys",
-            "enrolled_girls",
-            "enrolled_third",
-            "present_boys",
-            "present_girls",
-            "present_third",
-        )
-    }
+def class_rows(model, **where) -> dict:
+    """ClassMonth or UnitClassMonth rows, by class."""
+    return {r["class_no"]: r for r in model.objects.filter(**where).values(*CLASS_COLUMNS)}
 
 
 def check(test, w, truth):
@@ -128,13 +113,16 @@ def check(test, w, truth):
                 for k, v in row.items():
                     if k != "class_no":
                         into[k] += v
-        test.assertEqual(unit_class_months(unit, july), total, unit)
+        test.assertEqual(class_rows(UnitClassMonth, unit_id=unit.pk, month=july), total, unit)
     for school in w.schools:
         row = got_months.get((school.pk, july))
         if row is not None:
             expected = brute.month_extremes(school, july, days)
             test.assertEqual({k: row[k] for k in expected}, expected)
-        test.assertEqual(class_months(school, july), brute.class_month(school, july, days))
+        test.assertEqual(
+            class_rows(ClassMonth, school_id=school.pk, month=july),
+            brute.class_month(school, july, days),
+        )
 
 
 class RollupsEqualBruteForce(TestCase):
