@@ -114,7 +114,7 @@ def show(
     below the ones it holds) and change only when the refresher runs: they are rendered once
     per run of the refresher, per process, per unit, query string and language, and kept
     (the "pages" cache). Officers of an area tend to open the same few pages; a state page
-    costs ~40 ms to build and render and ~5 ms once kept. While one request renders the
+    costs ~40 ms to build and render; a kept page ~15 ms in all. While one request renders the
     figures of a new run, the others asking for the same page are shown the last ones (a run
     behind: seconds), dated as they are, instead of rendering them again at the same time."""
     extra = extra or {}
