@@ -46,6 +46,7 @@ from pathlib import Path
 
 import psutil
 import psycopg
+import redis
 from common import (
     PRODUCTION_ENV,
     ROOT,
@@ -66,6 +67,7 @@ TARGET_P95_MS = 50
 TARGET_FRESH_S = 60
 VIEWS = ("state-by-district", "block-by-school", "state-meals-by-district", "block-meal-flags")
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+REDIS_URL = "redis://127.0.0.1:6379/3"  # emptied before the server starts
 
 
 def main() -> int:
@@ -364,6 +366,8 @@ class Server:
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
+            # As deployed: the kept figures shared by the workers (hazari.dashboards.keep).
+            "REDIS_URL": REDIS_URL,
         }
 
     def __enter__(self) -> "Server":
@@ -371,6 +375,7 @@ class Server:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", PORT)) == 0:
                 raise SystemExit(f"port {PORT} is in use")
+        redis.Redis.from_url(REDIS_URL).flushdb()
         self.log = (WORK / "dash_gunicorn.log").open("w")
         self.proc = subprocess.Popen(
             self.args, env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT

@@ -200,14 +200,25 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache"),
     },
     # The dashboards' figures as rendered HTML, until the rollups' next refresh
-    # (hazari.dashboards.views.show): in each process's memory, nothing to share.
+    # (hazari.dashboards.keep): with Redis shared by every process (a page rendered once per
+    # refresh), otherwise in each process's memory.
     "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": 600,
+    }
+    if REDIS_URL
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "hazari-pages",
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": 400},
     },
 }
+# New figures are rendered by a background thread while the last ones are shown (False: by
+# the request that finds them out of date, as the tests do).
+DASHBOARD_RENDER_BEHIND = env_bool("DASHBOARD_RENDER_BEHIND", True)
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"

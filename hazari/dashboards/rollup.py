@@ -433,7 +433,6 @@ CLASS_LEVELS = [
     # (level, its column in ClassMonth, its parent's column)
     (Level.CLUSTER, "cluster_id", "block_id"),
     (Level.BLOCK, "block_id", "district_id"),
-    (Level.DISTRICT, "district_id", "state_id"),
 ]
 
 
@@ -452,11 +451,14 @@ def _class_month_units(cursor, month: datetime.date, where: str, params: list) -
 
 
 def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int]]) -> None:
-    """UnitClassMonth rows of the units (clusters, blocks, districts, states): the first three
-    from ClassMonth by their ancestor column (a district's is ~15,000 rows), a state's from
-    its districts' rows (~500)."""
+    """UnitClassMonth rows of the units (clusters, blocks, districts, states), in that order:
+    clusters and blocks from ClassMonth by their column (a block's month is ~3,000 rows), a
+    district from its blocks' rows and a state from its districts' (tens of rows each).
+    Summing a district's ~20,000 ClassMonth rows instead cost the refresher a second a run
+    while phones upload all over the state."""
     table, sums = _table(UnitClassMonth), ", ".join(f"SUM({c})" for c in CLASS_SUMS.split(", "))
-    for (level, column, parent), ids in zip(CLASS_LEVELS, units, strict=False):
+
+    def replace(ids: set[int], select: str, params: list) -> None:
         for chunk in _chunks(sorted(ids)):
             marks = _ids(chunk)
             cursor.execute(
@@ -464,25 +466,36 @@ def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int
                 [_date(month), *chunk],
             )
             cursor.execute(
-                f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, "  # noqa: S608
-                f"{CLASS_SUMS}) SELECT {column}, month, class_no, %s, {parent}, {sums} "
-                f"FROM {_table(ClassMonth)} WHERE month = %s AND {column} IN ({marks}) "
-                f"GROUP BY {column}, {parent}, month, class_no",
-                [level, _date(month), *chunk],
+                f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, "
+                f"{CLASS_SUMS}) {select.format(marks=marks)}",
+                [*params, *chunk],
             )
-    for chunk in _chunks(sorted(units[3])):
-        marks = _ids(chunk)
-        cursor.execute(
-            f"DELETE FROM {table} WHERE month = %s AND unit_id IN ({marks})",  # noqa: S608
-            [_date(month), *chunk],
+
+    for (level, column, parent), ids in zip(CLASS_LEVELS, units, strict=False):
+        replace(
+            ids,
+            f"SELECT {column}, month, class_no, %s, {parent}, {sums} "  # noqa: S608
+            f"FROM {_table(ClassMonth)} WHERE month = %s AND {column} IN ({{marks}}) "
+            f"GROUP BY {column}, {parent}, month, class_no",
+            [level, _date(month)],
         )
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, {CLASS_SUMS}) "  # noqa: S608
-            f"SELECT parent_id, month, class_no, %s, NULL, {sums} FROM {table} "
-            f"WHERE month = %s AND level = %s AND parent_id IN ({marks}) "
-            "GROUP BY parent_id, month, class_no",
-            [Level.STATE, _date(month), Level.DISTRICT, *chunk],
-        )
+    # A district's state is its own unit's: districts do not move between states.
+    replace(
+        units[2],
+        f"SELECT u.parent_id, u.month, u.class_no, %s, d.state_id, "  # noqa: S608
+        f"{', '.join(f'SUM(u.{c})' for c in CLASS_SUMS.split(', '))} "
+        f"FROM {table} u JOIN {_table(OrgUnit)} d ON d.id = u.parent_id "
+        "WHERE u.month = %s AND u.level = %s AND u.parent_id IN ({marks}) "
+        "GROUP BY u.parent_id, d.state_id, u.month, u.class_no",
+        [Level.DISTRICT, _date(month), Level.BLOCK],
+    )
+    replace(
+        units[3],
+        f"SELECT parent_id, month, class_no, %s, NULL, {sums} FROM {table} "  # noqa: S608
+        "WHERE month = %s AND level = %s AND parent_id IN ({marks}) "
+        "GROUP BY parent_id, month, class_no",
+        [Level.STATE, _date(month), Level.DISTRICT],
+    )
 
 
 def _rebuild_class_months(month: datetime.date, area: Area) -> list[set[int]]:

@@ -12,11 +12,9 @@ every table and download, which are built by the same code as the page (hazari.d
 """
 
 import datetime
-import hashlib
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from hazari.accounts import scope
-from hazari.dashboards import pages, selectors
+from hazari.dashboards import keep, pages, selectors
 from hazari.dashboards.periods import KINDS, MONTH, Period
 from hazari.dashboards.tables import Table, file_name, only, respond
 from hazari.lib.http import AuthedRequest
@@ -34,7 +32,6 @@ from hazari.orgunits.models import Level, OrgUnit
 
 # The figures are refreshed every few seconds; older than this, the page says so.
 STALE_AFTER = datetime.timedelta(minutes=5)
-PAGES = caches["pages"]
 EARLIEST = datetime.date(2000, 1, 1)
 NOT_REPORTED_PER_PAGE = 50
 SCHOOLS_PER_PAGE = 100
@@ -108,35 +105,29 @@ def show(
     extra: dict | None = None,
 ) -> HttpResponse:
     """A dashboard page: the frame (crumbs, tabs, the period form; the user's own) around its
-    figures (`<template>_figures.html` with what `build` returns).
-
-    The figures are the same for everyone who may open the unit (an area holds every unit
-    below the ones it holds) and change only when the refresher runs: they are rendered once
-    per run of the refresher, per process, per unit, query string and language, and kept
-    (the "pages" cache). Officers of an area tend to open the same few pages; a state page
-    costs ~40 ms to build and render; a kept page ~15 ms in all. While one request renders the
-    figures of a new run, the others asking for the same page are shown the last ones (a run
-    behind: seconds), dated as they are, instead of rendering them again at the same time."""
+    figures (`<template>_figures.html` with what `build` returns), which are the same for
+    everyone who may open the unit (an area holds every unit below the ones it holds): they
+    are rendered once per run of the refresher and kept (hazari.dashboards.keep)."""
     extra = extra or {}
     around = {**frame(request, unit, period, tab), **extra, "unit": unit, "period": period}
-    refreshed, runs = around["refreshed_at"], around["runs"]
-    key = hashlib.sha256(
-        repr((template, unit.pk, translation.get_language(), sorted(request.GET.lists()))).encode()
-    ).hexdigest()
-    kept = PAGES.get(key)  # (runs, refreshed at, HTML)
-    if kept is not None and (kept[0] == runs or not PAGES.add(f"{key}:rendering", 1, 30)):
-        figures = kept[2]
-        around["refreshed_at"] = kept[1]
-    else:
-        if kept is None:
-            PAGES.add(f"{key}:rendering", 1, 30)
-        try:
-            ctx = {**around, **build()}
-            figures = render_to_string(template.replace(".html", "_figures.html"), ctx, request)
-            PAGES.set(key, (runs, refreshed, figures))
-        finally:
-            PAGES.delete(f"{key}:rendering")
-    return render(request, template, {**around, "figures": mark_safe(figures)})  # noqa: S308
+    key = keep.key_of(
+        template,
+        unit.pk,
+        translation.get_language(),
+        sorted(request.GET.lists()),
+        # Without a date the period is today's: a new day is another page.
+        timezone.localdate(),
+    )
+
+    def render_figures() -> str:
+        ctx = {**around, **build()}
+        return render_to_string(template.replace(".html", "_figures.html"), ctx, request)
+
+    kept = keep.figures(
+        key, runs=around["runs"], refreshed_at=around["refreshed_at"], render=render_figures
+    )
+    around["refreshed_at"] = kept.refreshed_at
+    return render(request, template, {**around, "figures": mark_safe(kept.html)})  # noqa: S308
 
 
 def own_unit(request: AuthedRequest) -> OrgUnit:

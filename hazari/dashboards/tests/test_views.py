@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from hazari.dashboards import refresh, selectors, views
+from hazari.dashboards import keep, refresh, selectors
 from hazari.dashboards.models import RefreshState
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import scenario
@@ -205,7 +205,7 @@ def test_while_the_new_figures_are_rendered_others_see_the_last(w, monkeypatch):
     refresh.refresh(now=NOW)
     # Another request of this process is rendering this page's new figures (it holds the
     # flag): this one is shown the last figures, not made to render them too.
-    monkeypatch.setattr(views.PAGES, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(keep.PAGES, "add", lambda *args, **kwargs: False)
     assert figures() == before
     monkeypatch.undo()
     assert figures() != before
