@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 
 from hazari.accounts import scope
 from hazari.dashboards import keep, pages, selectors
-from hazari.dashboards.periods import KINDS, MONTH, Period
+from hazari.dashboards.periods import DAY, KINDS, MONTH, Period
 from hazari.dashboards.tables import Table, file_name, only, respond
 from hazari.lib.http import AuthedRequest
 from hazari.orgunits.models import Level, OrgUnit
@@ -164,14 +164,26 @@ def unit_overview(request: AuthedRequest, pk: int) -> HttpResponse:
 def unit_today(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = scope.unit_for(request.user, pk)
     today = timezone.localdate()
-    ctx = pages.today_page(request.user, unit, today)
-    # How many: known from today's figures, so the paginator need not count them again.
-    f = ctx["f"]
-    ids = Counted(selectors.not_reported(unit, today), f.schools_open - f.reported)
-    page: Page = Paginator(ids, NOT_REPORTED_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    ctx["page"] = page
-    ctx["waiting"] = pages.not_reported_table(unit, today, selectors.schools_of(page.object_list))
-    return _render(request, "dashboards/today.html", ctx, "today")
+
+    def build() -> dict:
+        ctx = pages.today_page(request.user, unit, today)
+        # How many: known from today's figures, so the paginator need not count them again.
+        f = ctx["f"]
+        ids = Counted(selectors.not_reported(unit, today), f.schools_open - f.reported)
+        page: Page = Paginator(ids, NOT_REPORTED_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+        ctx["page"] = page
+        schools = selectors.schools_of(page.object_list)
+        ctx["waiting"] = pages.not_reported_table(unit, today, schools)
+        return ctx
+
+    return show(
+        request,
+        "dashboards/today.html",
+        unit=unit,
+        period=Period.of(DAY, today, today),
+        tab="today",
+        build=build,
+    )
 
 
 @login_required
@@ -227,11 +239,6 @@ def school(request: AuthedRequest, pk: int) -> HttpResponse:
         build=build,
         extra={"school": found},
     )
-
-
-def _render(request: AuthedRequest, template: str, ctx: dict, tab: str) -> HttpResponse:
-    ctx.update(frame(request, ctx["unit"], ctx["period"], tab))
-    return render(request, template, ctx)
 
 
 # --- Downloads -------------------------------------------------------------------------------

@@ -176,6 +176,22 @@ def test_figures_are_kept_until_the_next_refresh(w):
     assert crumb not in page(w.dinesh, district).split('data-testid="summary"')[0]
 
 
+def test_today_is_kept_until_the_next_refresh(w):
+    """Today's figures and the list of schools to call, like every page's: rendered once per
+    run of the refresher."""
+    url = f"/dashboard/units/{w.state.pk}/today/"
+
+    def waiting() -> str:
+        html = page(w.sunita, url)
+        return html.split('data-testid="not-reported">')[1].split("<")[0]
+
+    before = waiting()
+    scenario.send(w, scenario.Send(1, 9, 0.9, 20, 0, False, "PP"))  # B reports today
+    assert waiting() == before
+    refresh.refresh(now=NOW)
+    assert int(waiting()) == int(before) - 1
+
+
 def test_attendance_by_class_of_an_area(w):
     """A month's attendance class by class for a block: the classes of its schools (A: 1–5,
     B: 6–8), each its children present ÷ its enrolment over the reported days."""
