@@ -16,7 +16,8 @@ driven by locust. The figures go into docs/benchmarks.md, "Dashboards".
    covers the whole day) and bench/dash_prepare.py (a session per viewer; today declared a
    working day if it is the weekly off).
 3. The refresher (refresh_dashboards --loop --every 5) and gunicorn (DEBUG off, the
-   application's settings plus a Server-Timing middleware: bench/dash_settings.py) start.
+   application's settings plus a Server-Timing middleware: bench/dash_settings.py; the kept
+   figures in Redis, database 3 emptied first, as deployed with REDIS_URL) start.
 4. locust: --viewers officers, each loading their page again as soon as it arrives (--pace 0)
    or every --pace seconds — half the state's month by district, half a block's month by
    school (--pages meals: half the state's mid-day meals by district, half a block's meal
