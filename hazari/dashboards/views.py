@@ -119,8 +119,10 @@ def show(
         timezone.localdate(),
     )
 
+    given = dict(around)  # the request goes on changing `around`; a render behind may not
+
     def render_figures() -> str:
-        ctx = {**around, **build()}
+        ctx = {**given, **build()}
         return render_to_string(template.replace(".html", "_figures.html"), ctx, request)
 
     kept = keep.figures(
