@@ -9,16 +9,17 @@ When the refresher has run since a page's figures were rendered, the viewer is n
 wait for new ones: they are shown the kept figures, dated as they are, while one background
 thread of the process renders the new ones for the next viewer. So a viewer waits for a
 render only when nothing usable is kept: a page nobody opened lately, or figures more than
-BEHIND_AT_MOST older than the rollups (a page opened once an hour shows the hour's figures,
-never the last hour's). With Redis (REDIS_URL) the kept figures and the "being rendered" flag
-are shared by every process of the site, so a page is rendered once per run, not once per
-process.
+BEHIND_AT_MOST older than the rollups (a minute when they are just one run behind). A page
+opened once an hour shows the hour's figures, never the last hour's. With Redis (REDIS_URL)
+the kept figures and the "being rendered" flag are shared by every process of the site, so a
+page is rendered once per run, not once per process.
 """
 
 import datetime
 import hashlib
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,12 +29,16 @@ from django.core.cache import caches
 from django.db import connections
 from django.utils import translation
 
+from hazari.dashboards import selectors
+
 log = logging.getLogger(__name__)
 
 PAGES = caches["pages"]
-# How far behind the rollups kept figures may be and still be shown while new ones render:
-# with the refresher's 5 s and its ~10 s under load, a capture is on the page within 30 s.
+# How far behind the rollups kept figures may be and still be shown while new ones render.
+# One run behind is always close enough unless it is more than a minute behind (the
+# refresher's runs take longer at peak, and it sleeps 5 s between them).
 BEHIND_AT_MOST = datetime.timedelta(seconds=20)
+ONE_RUN_BEHIND_AT_MOST = datetime.timedelta(minutes=1)
 # A render that has not finished by then is taken to have failed: another may start.
 RENDERING_FOR_AT_MOST = 30
 
@@ -52,59 +57,71 @@ def key_of(*parts: object) -> str:
 def figures(
     key: str, *, runs: int, refreshed_at: datetime.datetime | None, render: Callable[[], str]
 ) -> Kept:
-    """The page's figures after the refresher's run `runs`, or the last ones kept while those
-    are rendered behind (see the module's docstring). `render` builds and renders them."""
+    """The page's figures after the refresher's run `runs` (what the request read), or the
+    last ones kept while those are rendered behind (see the module's docstring). `render`
+    builds and renders them."""
     kept = PAGES.get(key)
-    if isinstance(kept, Kept) and kept.runs == runs:
+    if not isinstance(kept, Kept):
+        kept = None
+    if kept is not None and kept.runs >= runs:
+        # This run's, or a later one's: another process rendered after the next run between
+        # this request reading the run and reading the cache. Never go back to older ones.
         return kept
-    if isinstance(kept, Kept) and _close_enough(kept, refreshed_at):
+    if kept is not None and _close_enough(kept, runs, refreshed_at):
         # The first viewer after a run starts the render; the others, in any process, keep
         # being shown the last figures until it is done.
-        if PAGES.add(f"{key}:rendering", 1, RENDERING_FOR_AT_MOST):
+        token = uuid.uuid4().hex
+        if PAGES.add(_flag(key), token, RENDERING_FOR_AT_MOST):
             if not settings.DASHBOARD_RENDER_BEHIND:
-                return _render_and_keep(key, runs, refreshed_at, render)
-            run_behind(_job(key, runs, refreshed_at, render))
+                return _render_and_keep(key, token, render)
+            try:
+                run_behind(_job(key, token, render))
+            except RuntimeError:  # the process is shutting down: no more threads
+                PAGES.delete(_flag(key))
         return kept
     # Nothing to show: render here (concurrent first viewers may each render; that is rare).
-    kept = Kept(runs, refreshed_at, render())
-    PAGES.set(key, kept)
-    return kept
+    return _render_and_keep(key, None, render)
 
 
-def _close_enough(kept: Kept, refreshed_at: datetime.datetime | None) -> bool:
+def _flag(key: str) -> str:
+    return f"{key}:rendering"
+
+
+def _close_enough(kept: Kept, runs: int, refreshed_at: datetime.datetime | None) -> bool:
     if kept.refreshed_at is None or refreshed_at is None:
         return False
-    return refreshed_at - kept.refreshed_at <= BEHIND_AT_MOST
+    behind = refreshed_at - kept.refreshed_at
+    return behind <= BEHIND_AT_MOST or (kept.runs == runs - 1 and behind <= ONE_RUN_BEHIND_AT_MOST)
 
 
-def _render_and_keep(
-    key: str, runs: int, refreshed_at: datetime.datetime | None, render: Callable[[], str]
-) -> Kept:
+def _render_and_keep(key: str, token: str | None, render: Callable[[], str]) -> Kept:
+    """Render the figures and keep them, dated with the refresher's run read just before
+    (the figures are that run's or newer), unless newer ones were kept meanwhile (a render
+    that waited in the queue). The flag is let go only if it is still this render's."""
     try:
-        kept = Kept(runs, refreshed_at, render())
+        refreshed_at, runs = selectors.refreshed()
+        html = render()
+        kept = PAGES.get(key)
+        if isinstance(kept, Kept) and kept.runs > runs:
+            return kept
+        kept = Kept(runs, refreshed_at, html)
         PAGES.set(key, kept)
         return kept
     finally:
-        PAGES.delete(f"{key}:rendering")
+        if token is not None and PAGES.get(_flag(key)) == token:
+            PAGES.delete(_flag(key))
 
 
-def _job(
-    key: str, runs: int, refreshed_at: datetime.datetime | None, render: Callable[[], str]
-) -> Callable[[], None]:
+def _job(key: str, token: str, render: Callable[[], str]) -> Callable[[], None]:
     language = translation.get_language()
 
     def job() -> None:
         try:
             with translation.override(language):
-                _render_and_keep(key, runs, refreshed_at, render)
+                _render_and_keep(key, token, render)
         except Exception:
             # The viewers keep being shown the last figures; the next one starts again.
             log.exception("rendering a page's figures failed")
-            PAGES.delete(f"{key}:rendering")
-        finally:
-            # The thread's own connections, closed after each render (a few ms to open again):
-            # nothing is held open between runs, by a thread no request cycle ever tidies.
-            connections.close_all()
 
     return job
 
@@ -121,4 +138,13 @@ def run_behind(job: Callable[[], None]) -> None:
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hazari-figures")
-    _executor.submit(job)
+    _executor.submit(_on_the_thread, job)
+
+
+def _on_the_thread(job: Callable[[], None]) -> None:
+    try:
+        job()
+    finally:
+        # The thread's own connections, closed after each render (a few ms to open again):
+        # nothing is held open between runs, by a thread no request cycle ever tidies.
+        connections.close_all()

@@ -110,11 +110,20 @@ def show(
     are rendered once per run of the refresher and kept (hazari.dashboards.keep)."""
     extra = extra or {}
     around = {**frame(request, unit, period, tab), **extra, "unit": unit, "period": period}
+    # What the figures depend on, as parsed (not the query string as typed: another spelling
+    # of the same page is the same page), and what their download links carry.
+    threshold = extra.get("threshold")
+    around["export_query"] = (
+        around["query"]
+        + (f"&threshold={threshold:g}" if threshold is not None else "")
+        + extra.get("keep", "")
+    )
     key = keep.key_of(
         template,
         unit.pk,
         translation.get_language(),
-        sorted(request.GET.lists()),
+        around["export_query"],
+        request.GET.get("page", ""),
         # Without a date the period is today's: a new day is another page.
         timezone.localdate(),
     )

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from hazari.dashboards import keep, refresh, selectors
+from hazari.dashboards import keep, pages, refresh, selectors
 from hazari.dashboards.models import RefreshState
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tests import scenario
@@ -154,7 +154,7 @@ def test_school_export(w):
     assert rows[0][0] == "Class" and [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
 
 
-def test_figures_are_kept_until_the_next_refresh(w):
+def test_figures_are_kept_until_the_next_refresh(w, monkeypatch):
     """A page's figures are rendered once per run of the refresher: a capture counts on the
     page after the run that counts it, not before (and the frame stays each user's own)."""
     url = f"/dashboard/units/{w.state.pk}/?period=day&date=2026-07-15"
@@ -162,12 +162,13 @@ def test_figures_are_kept_until_the_next_refresh(w):
     def figures(user, url):
         return page(user, url).split('data-testid="summary"')[1]
 
+    built = counted(monkeypatch, pages, "overview")
     before = figures(w.sunita, url)
     # School B reports today (it had sent nothing): nothing changes until the refresher runs.
     scenario.send(w, scenario.Send(1, 9, 0.9, 20, 0, False, "PP"))
-    assert figures(w.sunita, url) == before
+    assert figures(w.sunita, url) == before and len(built) == 1
     refresh.refresh(now=NOW)
-    assert figures(w.sunita, url) != before
+    assert figures(w.sunita, url) != before and len(built) == 2
     # Another officer who may see it gets the same figures inside his own frame.
     district = f"/dashboard/units/{w.district_a.pk}/?period=day&date=2026-07-15"
     assert figures(w.dinesh, district) == figures(w.sunita, district)
@@ -176,20 +177,36 @@ def test_figures_are_kept_until_the_next_refresh(w):
     assert crumb not in page(w.dinesh, district).split('data-testid="summary"')[0]
 
 
-def test_today_is_kept_until_the_next_refresh(w):
-    """Today's figures and the list of schools to call, like every page's: rendered once per
-    run of the refresher."""
-    url = f"/dashboard/units/{w.state.pk}/today/"
+def counted(monkeypatch, module, name: str) -> list:
+    """Each call of module.name, recorded."""
+    calls: list = []
+    real = getattr(module, name)
 
-    def waiting() -> str:
-        html = page(w.sunita, url)
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+def test_today_is_kept_until_the_next_refresh(w, monkeypatch):
+    """Today's figures and the list of schools to call, like every page's: built once per
+    run of the refresher, for every officer who may open the unit."""
+    url = f"/dashboard/units/{w.state.pk}/today/"
+    built = counted(monkeypatch, pages, "today_page")
+
+    def waiting(user) -> str:
+        html = page(user, url)
         return html.split('data-testid="not-reported">')[1].split("<")[0]
 
-    before = waiting()
+    before = waiting(w.sunita)
     scenario.send(w, scenario.Send(1, 9, 0.9, 20, 0, False, "PP"))  # B reports today
-    assert waiting() == before
+    assert waiting(w.sunita) == before and len(built) == 1
     refresh.refresh(now=NOW)
-    assert int(waiting()) == int(before) - 1
+    assert int(waiting(w.sunita)) == int(before) - 1 and len(built) == 2
+    district = f"/dashboard/units/{w.district_a.pk}/today/"
+    assert page(w.dinesh, district) and page(w.sunita, district) and len(built) == 3
 
 
 def test_attendance_by_class_of_an_area(w):
