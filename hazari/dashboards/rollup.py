@@ -334,14 +334,17 @@ def _rebuild_level(
     source = _table(SchoolDay) if below == "school" else table
     sums = _school_sums() if below == "school" else _sums()
     ancestors = "".join(f"{k}, " for k in ("state_id", "district_id", "block_id"))
-    kept = "".join(f"{k}, " if k in keeps else "NULL, " for k in ("state_id", "district_id"))
-    kept += "block_id, " if "block_id" in keeps else "NULL, "
-    group = ", ".join([column, *keeps])
+    # A unit's ancestors are the tree's as it is now (its OrgUnit row), not those written on
+    # the rows below: after a move, rows of days no run has recomputed yet (a school without
+    # a row today is not seen to have moved) would otherwise split a unit into two rows.
+    kept = "".join(f"o.{k}, " if k in keeps else "NULL, " for k in ("state_id", "district_id"))
+    kept += "o.block_id, " if "block_id" in keeps else "NULL, "
+    group = ", ".join([f"s.{column}", *(f"o.{k}" for k in keeps)])
     parents: set[int] | None = None if units is None else set()
     with connection.cursor() as cursor:
         for chunk in [None] if units is None else _chunks(sorted(units)):
             mine = "" if chunk is None else f" AND unit_id IN ({_ids(chunk)})"
-            theirs = "" if chunk is None else f" AND {column} IN ({_ids(chunk)})"
+            theirs = "" if chunk is None else f" AND s.{column} IN ({_ids(chunk)})"
             params = [_date(day), level, *(chunk or [])]
             if parents is not None and parent is not None:
                 cursor.execute(
@@ -351,13 +354,13 @@ def _rebuild_level(
                 parents |= {r[0] for r in cursor.fetchall() if r[0] is not None}
             cursor.execute(f"DELETE FROM {table} WHERE date = %s AND level = %s{mine}", params)  # noqa: S608
             below_level = [] if below == "school" else [level + 1]
-            level_filter = "" if below == "school" else " AND level = %s"
+            level_filter = "" if below == "school" else " AND s.level = %s"
             cursor.execute(
                 f"INSERT INTO {table} (unit_id, date, level, {ancestors}parent_id, "  # noqa: S608
                 f"{_count_columns()}) "
-                f"SELECT {column}, date, %s, {kept}{parent or 'NULL'}, {sums} "
-                f"FROM {source} WHERE date = %s{level_filter}{theirs} "
-                f"GROUP BY {group}, date",
+                f"SELECT s.{column}, s.date, %s, {kept}{f'o.{parent}' if parent else 'NULL'}, "
+                f"{sums} FROM {source} s JOIN {_table(OrgUnit)} o ON o.id = s.{column} "
+                f"WHERE s.date = %s{level_filter}{theirs} GROUP BY {group}, s.date",
                 [level, _date(day), *below_level, *(chunk or [])],
             )
             if parents is not None and parent is not None:

@@ -13,6 +13,7 @@ from hazari.dashboards.models import RefreshState, SchoolDay, SchoolMonth, Stale
 from hazari.dashboards.tests import scenario
 from hazari.dashboards.tests.scenario import Send, at, send
 from hazari.orgunits.importing import _carry_ancestors_down
+from hazari.orgunits.models import OrgUnit
 from hazari.registers.models import Enrolment
 from hazari.schooldays.models import Closure, Kind
 
@@ -171,6 +172,38 @@ def test_a_school_moved_to_another_cluster_is_counted_there(w):
     assert unit_row(w.cluster_x1).schools_open == 1 and unit_row(w.block_x).reported == 0
     assert unit_row(w.block_y).reported == 1 and unit_row(w.block_y).schools_open == 2
     assert SchoolMonth.objects.get(school_id=w.school_a.pk).block_id == w.block_y.pk
+
+
+def moved(unit, parent) -> None:
+    """The unit under another parent, as an import of the units file does it; then a run."""
+    unit.refresh_from_db()
+    unit.set_parent(parent)
+    unit.save()
+    _carry_ancestors_down(unit)
+    RefreshState.objects.update(tree_checked_at=None)
+    refresh.refresh(now=NOW)
+
+
+def test_units_moved_away_and_back_have_one_row_a_day_under_their_parent(w):
+    """A block to another district and back, with a cluster and a school moved in between:
+    the rows of days before the moves keep naming the old ancestors until recomputed, yet
+    every unit keeps one row a day, under its parent as the tree is now (a block's row was
+    split in two by its clusters' old districts: a duplicate key that stopped the refresher)."""
+    sent(w)
+    refresh.refresh(now=NOW)
+    moved(w.block_x, w.district_b)
+    moved(w.cluster_y1, w.block_z)
+    moved(w.school_a.unit, w.cluster_x1)
+    sent(w, school=1)
+    refresh.refresh(now=NOW)
+    moved(w.block_x, w.district_a)
+    units = OrgUnit.objects.in_bulk()
+    for r in UnitDay.objects.all():
+        assert r.parent_id == units[r.unit_id].parent_id, units[r.unit_id]
+    for block in (w.block_x, w.block_z):
+        clusters = UnitDay.objects.filter(parent_id=block.pk, date=DAY)
+        assert unit_row(block).schools_open == sum(c.schools_open for c in clusters) > 0
+    assert unit_row(w.block_y) is None  # its one cluster moved to block Z
 
 
 def test_rebuild_equals_the_incremental_rows(w):
