@@ -432,11 +432,6 @@ CLASS_SUMS = (
     "days, enrolled_boys, enrolled_girls, enrolled_third, present_boys, present_girls, "
     "present_third"
 )
-CLASS_LEVELS = [
-    # (level, its column in ClassMonth, its parent's column)
-    (Level.CLUSTER, "cluster_id", "block_id"),
-    (Level.BLOCK, "block_id", "district_id"),
-]
 
 
 def _class_month_units(cursor, month: datetime.date, where: str, params: list) -> list[set[int]]:
@@ -454,14 +449,24 @@ def _class_month_units(cursor, month: datetime.date, where: str, params: list) -
 
 
 def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int]]) -> None:
-    """UnitClassMonth rows of the units (clusters, blocks, districts, states), in that order:
-    clusters and blocks from ClassMonth by their column (a block's month is ~3,000 rows), a
-    district from its blocks' rows and a state from its districts' (tens of rows each).
-    Summing a district's ~20,000 ClassMonth rows instead cost the refresher a second a run
-    while phones upload all over the state."""
-    table, sums = _table(UnitClassMonth), ", ".join(f"SUM({c})" for c in CLASS_SUMS.split(", "))
-
-    def replace(ids: set[int], select: str, params: list) -> None:
+    """UnitClassMonth rows of the units (clusters, blocks, districts, states), each level from
+    the one below (tens or hundreds of rows each: a cluster's schools' ClassMonth rows, a
+    block's clusters' rows, …), with the parent as the tree is now. Summing a district's
+    ~20,000 ClassMonth rows instead cost the refresher a second a run while phones upload all
+    over the state."""
+    table, orgunits = _table(UnitClassMonth), _table(OrgUnit)
+    sums = ", ".join(f"SUM(s.{c})" for c in CLASS_SUMS.split(", "))
+    levels = [
+        # (level, the rows below, the column naming the unit in them, their level, parent)
+        (Level.CLUSTER, _table(ClassMonth), "cluster_id", None, "block_id"),
+        (Level.BLOCK, table, "parent_id", Level.CLUSTER, "district_id"),
+        (Level.DISTRICT, table, "parent_id", Level.BLOCK, "state_id"),
+        (Level.STATE, table, "parent_id", Level.DISTRICT, None),
+    ]
+    for (level, source, column, below, parent), ids in zip(levels, units, strict=True):
+        parent_sql = f"o.{parent}" if parent else "NULL"
+        group = f"s.{column}, s.month, s.class_no" + (f", o.{parent}" if parent else "")
+        below_sql = "" if below is None else " AND s.level = %s"
         for chunk in _chunks(sorted(ids)):
             marks = _ids(chunk)
             cursor.execute(
@@ -469,36 +474,12 @@ def _rebuild_unit_class_months(cursor, month: datetime.date, units: list[set[int
                 [_date(month), *chunk],
             )
             cursor.execute(
-                f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, "
-                f"{CLASS_SUMS}) {select.format(marks=marks)}",
-                [*params, *chunk],
+                f"INSERT INTO {table} (unit_id, month, class_no, level, parent_id, "  # noqa: S608
+                f"{CLASS_SUMS}) SELECT s.{column}, s.month, s.class_no, %s, {parent_sql}, "
+                f"{sums} FROM {source} s JOIN {orgunits} o ON o.id = s.{column} "
+                f"WHERE s.month = %s{below_sql} AND s.{column} IN ({marks}) GROUP BY {group}",
+                [level, _date(month), *([] if below is None else [below]), *chunk],
             )
-
-    for (level, column, parent), ids in zip(CLASS_LEVELS, units, strict=False):
-        replace(
-            ids,
-            f"SELECT {column}, month, class_no, %s, {parent}, {sums} "  # noqa: S608
-            f"FROM {_table(ClassMonth)} WHERE month = %s AND {column} IN ({{marks}}) "
-            f"GROUP BY {column}, {parent}, month, class_no",
-            [level, _date(month)],
-        )
-    # A district's state is its own unit's: districts do not move between states.
-    replace(
-        units[2],
-        f"SELECT u.parent_id, u.month, u.class_no, %s, d.state_id, "  # noqa: S608
-        f"{', '.join(f'SUM(u.{c})' for c in CLASS_SUMS.split(', '))} "
-        f"FROM {table} u JOIN {_table(OrgUnit)} d ON d.id = u.parent_id "
-        "WHERE u.month = %s AND u.level = %s AND u.parent_id IN ({marks}) "
-        "GROUP BY u.parent_id, d.state_id, u.month, u.class_no",
-        [Level.DISTRICT, _date(month), Level.BLOCK],
-    )
-    replace(
-        units[3],
-        f"SELECT parent_id, month, class_no, %s, NULL, {sums} FROM {table} "  # noqa: S608
-        "WHERE month = %s AND level = %s AND parent_id IN ({marks}) "
-        "GROUP BY parent_id, month, class_no",
-        [Level.STATE, _date(month), Level.DISTRICT],
-    )
 
 
 def _rebuild_class_months(month: datetime.date, area: Area) -> list[set[int]]:

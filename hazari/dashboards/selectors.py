@@ -42,6 +42,7 @@ from hazari.dashboards.models import (
     UnitDay,
 )
 from hazari.dashboards.periods import MONTH, Period, academic_year_start, next_month
+from hazari.lib.memo import Memo
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
 from hazari.registers.models import Enrolment, academic_year_of
 from hazari.schooldays.days import DayStatus, school_calendar
@@ -76,9 +77,17 @@ def _now_or_before(period: Period, field: str = "date") -> Case:
 
 
 def refreshed() -> tuple[datetime.datetime | None, int]:
-    """When the rollups were last brought up to date, and how many runs that makes."""
+    """When the rollups were last brought up to date, and how many runs that makes: asked by
+    every dashboard request, kept by the process for a second (the refresher runs every 5)."""
+    return REFRESHED.get(None)
+
+
+def _refreshed(_: None) -> tuple[datetime.datetime | None, int]:
     found = RefreshState.objects.filter(pk=1).values_list("refreshed_at", "runs").first()
     return found or (None, 0)
+
+
+REFRESHED: Memo[None, tuple[datetime.datetime | None, int]] = Memo(_refreshed, seconds=1)
 
 
 def previous_open_day(unit: OrgUnit, day: datetime.date) -> datetime.date | None:

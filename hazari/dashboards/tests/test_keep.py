@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connections
 
-from hazari.dashboards import keep, refresh
+from hazari.dashboards import keep, refresh, selectors
 from hazari.dashboards.models import RefreshState
 from hazari.dashboards.tests import scenario
 from hazari.dashboards.tests.conftest import NOW
@@ -126,8 +126,10 @@ def test_never_back_to_older_figures(refresher, behind):
     assert (newest.html, newest.runs) == ("figures 2", 4)
     assert refresher.figures(render, runs=3).html == "figures 2" and behind == []
     RefreshState.objects.update(runs=3)  # as if the waiting job read an older run
+    selectors.REFRESHED.clear()
     waiting()
-    assert keep.PAGES.get("k").runs == 4
+    kept = keep.PAGES.get("k")
+    assert (kept.runs, kept.html) == (4, "figures 2") and render.count == 3
 
 
 def test_a_failed_render_behind_keeps_the_last_figures_and_is_tried_again(
