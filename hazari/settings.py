@@ -219,6 +219,9 @@ CACHES = {
 # New figures are rendered by a background thread while the last ones are shown (False: by
 # the request that finds them out of date, as the tests do).
 DASHBOARD_RENDER_BEHIND = env_bool("DASHBOARD_RENDER_BEHIND", True)
+# A page's figures are rendered again once they are this many seconds behind the rollups
+# (the refresher runs every 5 s): a capture is on the pages within ~10 s of the rollups.
+DASHBOARD_RENDER_EVERY = env_int("DASHBOARD_RENDER_EVERY", 10)
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -21,6 +21,8 @@ CACHES = {
 # A page's new figures are rendered by the request that finds them out of date (the
 # background thread's path has its own tests: hazari/dashboards/tests/test_keep.py).
 DASHBOARD_RENDER_BEHIND = False
+# Every run of the refresher makes new figures (the tests refresh with a frozen clock).
+DASHBOARD_RENDER_EVERY = 0
 
 # The test server serves static files itself; WhiteNoise would only warn that the
 # collectstatic folder is missing.
