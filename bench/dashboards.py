@@ -472,6 +472,14 @@ def run_load(server: Server, args, viewers: Path, captures: Path) -> dict:
         }
         if kind != "upload":
             out[kind]["bytes"] = int(statistics.median(int(r[5]) for r in mine))
+            # Where the server time went: the thread's own CPU, the database, and the rest
+            # (ready to run but waiting for a core or the interpreter lock).
+            timed = [r for r in mine if len(r) > 7 and r[3] and r[6] and r[7]]
+            out[kind]["server_cpu"] = percentiles(sorted(float(r[6]) for r in timed))
+            out[kind]["server_db"] = percentiles(sorted(float(r[7]) for r in timed))
+            out[kind]["server_other"] = percentiles(
+                sorted(float(r[3]) - float(r[6]) - float(r[7]) for r in timed)
+            )
     return out
 
 
@@ -496,6 +504,15 @@ def report(result: dict) -> None:
                 f"{kind} | {x['requests']} | {x['per_s']} | {x['errors']} | "
                 f"{x['server'].get('p50_ms')} | {x['server'].get('p95_ms')} | "
                 f"{x['server'].get('p99_ms')} | {x['client'].get('p95_ms')}"
+            )
+    for kind in VIEWS:
+        if kind in load and load[kind].get("server_cpu"):
+            x = load[kind]
+            print(
+                f"{kind} server time p50 / p95: thread CPU {x['server_cpu'].get('p50_ms')} / "
+                f"{x['server_cpu'].get('p95_ms')}, database {x['server_db'].get('p50_ms')} / "
+                f"{x['server_db'].get('p95_ms')}, waiting to run {x['server_other'].get('p50_ms')}"
+                f" / {x['server_other'].get('p95_ms')} ms"
             )
     for kind in VIEWS:
         if kind in load:

@@ -6,6 +6,7 @@ captures. Started by bench/dashboards.py; settings come from the environment:
     DASH_CAPTURES     the phones' captures (bench/rush_prepare.py)
     DASH_UPLOADS      uploads per second per phone
     DASH_RESULTS      one line per request: kind, start, client ms, server ms, status, detail
+                      (and for a page: the request thread's CPU ms, the database's ms)
 
 Users: the first VIEWERS are viewers (class Viewer, fixed_count), the rest phones.
 """
@@ -33,9 +34,17 @@ LINES: list[str] = []
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
 
+def _timing(response, name: str = "app") -> str:
+    """One metric of the Server-Timing header (bench/dash_timing.py), in ms."""
+    for part in response.headers.get("Server-Timing", "").split(","):
+        metric, _, duration = part.strip().partition(";dur=")
+        if metric == name:
+            return duration
+    return ""
+
+
 def _server_ms(response) -> str:
-    timing = response.headers.get("Server-Timing", "")
-    return timing.split("dur=")[-1] if "dur=" in timing else ""
+    return _timing(response, "app")
 
 
 class Viewer(FastHttpUser):
@@ -61,7 +70,8 @@ class Viewer(FastHttpUser):
             size = len(response.content or b"")
         LINES.append(
             f"{self.me['name']}\t{started:.6f}\t{ms:.2f}\t{_server_ms(response)}\t"
-            f"{response.status_code}\t{size}"
+            f"{response.status_code}\t{size}\t{_timing(response, 'cpu')}\t"
+            f"{_timing(response, 'db')}"
         )
 
 

@@ -5,6 +5,7 @@ change only when the refresher runs (every few seconds while phones upload). So 
 rendered once per run and kept, keyed by page, unit, query, language and day; the frame
 around them (crumbs, tabs, the period form) stays each user's own (hazari.dashboards.views).
 
+Figures less than DASHBOARD_RENDER_EVERY (10 s) behind the rollups are shown as they are.
 When the refresher has run since a page's figures were rendered, the viewer is not made to
 wait for new ones: they are shown the kept figures, dated as they are, while one background
 thread of the process renders the new ones for the next viewer. So a viewer waits for a

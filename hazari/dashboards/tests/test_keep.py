@@ -89,6 +89,20 @@ def test_after_a_run_the_last_figures_are_shown_while_new_ones_render_behind(ref
     assert behind == []
 
 
+def test_figures_a_few_seconds_behind_are_not_rendered_again(refresher, behind, settings):
+    """While phones upload every run changes the figures a little: they are rendered again
+    once DASHBOARD_RENDER_EVERY behind, not after every run."""
+    settings.DASHBOARD_RENDER_EVERY = 10
+    render = Renders()
+    refresher.figures(render)
+    refresher.run(seconds=5)
+    assert refresher.figures(render).html == "figures 1" and behind == []
+    refresher.run(seconds=5)
+    assert refresher.figures(render).html == "figures 1" and len(behind) == 1
+    behind.pop()()
+    assert refresher.figures(render).html == "figures 2"
+
+
 def test_figures_too_far_behind_are_rendered_at_once(refresher, behind):
     render = Renders()
     refresher.figures(render)
