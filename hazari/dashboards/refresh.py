@@ -121,6 +121,12 @@ def refresh(*, now: datetime.datetime | None = None, wait: bool = True) -> Resul
         state = _lock(wait)
         if state is None:
             return Result(skipped=True)
+        if connection.vendor == "postgresql":
+            # One core for the refresher: with parallel workers its statements over a day of
+            # the state took both cores for a second every run, and the officers' pages and
+            # the uploads waited for them (a rebuild, with no one waiting, keeps them).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         if state.days_from is None:
             state.days_from = first_day(today)
         work = Work(first=state.days_from, last=today)
