@@ -4,7 +4,7 @@ driven by locust. The figures go into docs/benchmarks.md, "Dashboards".
 
     .venv/bin/python bench/dashboards.py [--reuse] [--skip-generate] [--skip-rebuild]
         [--pages dashboards|meals] [--viewers 20] [--pace 0] [--phones 8] [--uploads 2.5]
-        [--seconds 120] [--config gthread:2x4] [--repeat 20] [--keep]
+        [--seconds 120] [--config gthread:2x4] [--repeat 20] [--keep] [--load-nice 0]
 
 1. The full demo state (92,439 schools) in the database hazari_bench_dash (--reuse: keep the
    one there), and its attendance from the session's first day to yesterday
@@ -34,6 +34,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import signal
 import socket
 import statistics
@@ -85,6 +86,12 @@ def main() -> int:
     parser.add_argument("--config", default="gthread:2x4")
     parser.add_argument("--repeat", type=int, default=20, help="runs of each query, side by side")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--load-nice",
+        type=int,
+        default=0,
+        help="run locust at this niceness: it shares the cores with the server it measures",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     result: dict = {
@@ -426,6 +433,7 @@ def run_load(server: Server, args, viewers: Path, captures: Path) -> dict:
     }
     users = args.viewers + args.phones
     cmd = [
+        *(["nice", "-n", str(args.load_nice)] if args.load_nice else []),
         str(VENV_BIN / "locust"),
         "-f",
         str(ROOT / "bench" / "locustfile_dash.py"),
@@ -447,14 +455,20 @@ def run_load(server: Server, args, viewers: Path, captures: Path) -> dict:
     cpu_before = sum(p.cpu_times().user + p.cpu_times().system for p in workers)
     busy_before = sum(psutil.cpu_times()[:3])
     started = time.perf_counter()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = (children.ru_utime - children_before.ru_utime) + (
+        children.ru_stime - children_before.ru_stime
+    )
     cpu = sum(p.cpu_times().user + p.cpu_times().system for p in workers) - cpu_before
     busy = sum(psutil.cpu_times()[:3]) - busy_before
     rows = [line.split("\t") for line in results.read_text().splitlines() if line]
     out: dict = {
         "wall_s": round(wall, 1),
         "gunicorn_cpu_s": round(cpu, 1),
+        "load_generator_cpu_s": round(locust_cpu, 1),
         "machine_busy_share": round(busy / (wall * (os.cpu_count() or 1)), 2),
     }
     for kind in sorted({r[0] for r in rows}):
