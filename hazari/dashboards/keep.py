@@ -103,8 +103,10 @@ def _recent(kept: Kept, refreshed_at: datetime.datetime | None) -> bool:
     are: while phones upload, every 5 s run changes every page's figures a little, and
     rendering each viewed page after each run would take a core's share from the requests."""
     every = datetime.timedelta(seconds=settings.DASHBOARD_RENDER_EVERY)
-    return kept.refreshed_at is not None and refreshed_at is not None and (
-        refreshed_at - kept.refreshed_at < every
+    return (
+        kept.refreshed_at is not None
+        and refreshed_at is not None
+        and (refreshed_at - kept.refreshed_at < every)
     )
 
 
