@@ -241,6 +241,10 @@ def fresh_start(today: datetime.date) -> None:
             "attendance_dayrecord WHERE date = %(d)s)",
             "DELETE FROM attendance_dayrecord WHERE date = %(d)s",
             "UPDATE accounts_apitoken SET last_used_at = NULL",
+            # Today's rollup rows still count the uploads removed: the refresher's first run
+            # recomputes them (the application's own way to name school-days to recompute).
+            'INSERT INTO dashboards_stale (unit_id, start, "end") SELECT school_id, date, '
+            "date FROM dashboards_schoolday WHERE date = %(d)s AND last_version_id IS NOT NULL",
         ):
             conn.execute(statement, {"d": today})  # type: ignore[arg-type]
 
