@@ -13,6 +13,7 @@ from django.http import Http404
 
 from hazari.accounts.models import User
 from hazari.orgunits.models import (
+    ANCESTOR_FIELDS,
     OrgUnit,
     OrgUnitQuerySet,
     School,
@@ -64,17 +65,32 @@ def imports_for(user: User) -> "QuerySet[ImportBatch]":
 
 
 def unit_for(user: User, pk: int) -> OrgUnit:
+    """A unit of the user's area, with its ancestors loaded in the same query (the pages
+    that show a unit show the way down to it: crumbs_for)."""
     try:
-        return units_for(user).get(pk=pk)
+        return units_for(user).select_related(*ANCESTOR_FIELDS).get(pk=pk)
     except OrgUnit.DoesNotExist:
         raise Http404("No such org unit in your area.") from None
 
 
 def school_for(user: User, pk: int) -> School:
+    """A school of the user's area, with its unit and the unit's ancestors (as unit_for)."""
     try:
-        return schools_for(user).select_related("unit").get(pk=pk)
+        related = [f"unit__{f}" for f in ANCESTOR_FIELDS]
+        return schools_for(user).select_related(*related).get(pk=pk)
     except School.DoesNotExist:
         raise Http404("No such school in your area.") from None
+
+
+def crumbs_for(user: User, unit: OrgUnit) -> list[OrgUnit]:
+    """The units above `unit` that the user may open, from the top of their area down: its
+    ancestors from the level of the user's own unit (which is one of them, or `unit` itself).
+    Read from the unit's ancestor relations, which unit_for and school_for load."""
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return []
+    if not user.unit.contains(unit):
+        return []
+    return [getattr(unit, field) for field in ANCESTOR_FIELDS[user.unit.level : unit.level]]
 
 
 def account_for(user: User, pk: int) -> User:

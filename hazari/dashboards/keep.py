@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -45,11 +46,14 @@ ONE_RUN_BEHIND_AT_MOST = datetime.timedelta(minutes=1)
 RENDERING_FOR_AT_MOST = 30
 
 
+Html = TypeVar("Html")  # what a page keeps: its figures' HTML, in one piece or several
+
+
 @dataclass(frozen=True)
-class Kept:
+class Kept(Generic[Html]):
     runs: int  # the refresher's run the figures were rendered after
     refreshed_at: datetime.datetime | None
-    html: str
+    html: Html
 
 
 def key_of(*parts: object) -> str:
@@ -57,8 +61,12 @@ def key_of(*parts: object) -> str:
 
 
 def figures(
-    key: str, *, runs: int, refreshed_at: datetime.datetime | None, render: Callable[[], str]
-) -> Kept:
+    key: str,
+    *,
+    runs: int,
+    refreshed_at: datetime.datetime | None,
+    render: Callable[[], Html],
+) -> Kept[Html]:
     """The page's figures after the refresher's run `runs` (what the request read), or the
     last ones kept while those are rendered behind (see the module's docstring). `render`
     builds and renders them."""
@@ -91,14 +99,14 @@ def _flag(key: str) -> str:
     return f"{key}:rendering"
 
 
-def _close_enough(kept: Kept, runs: int, refreshed_at: datetime.datetime | None) -> bool:
+def _close_enough(kept: Kept[Html], runs: int, refreshed_at: datetime.datetime | None) -> bool:
     if kept.refreshed_at is None or refreshed_at is None:
         return False
     behind = refreshed_at - kept.refreshed_at
     return behind <= BEHIND_AT_MOST or (kept.runs == runs - 1 and behind <= ONE_RUN_BEHIND_AT_MOST)
 
 
-def _recent(kept: Kept, refreshed_at: datetime.datetime | None) -> bool:
+def _recent(kept: Kept[Html], refreshed_at: datetime.datetime | None) -> bool:
     """Figures from less than DASHBOARD_RENDER_EVERY before the last run are shown as they
     are: while phones upload, every 5 s run changes every page's figures a little, and
     rendering each viewed page after each run would take a core's share from the requests."""
@@ -110,7 +118,7 @@ def _recent(kept: Kept, refreshed_at: datetime.datetime | None) -> bool:
     )
 
 
-def _render_and_keep(key: str, token: str | None, render: Callable[[], str]) -> Kept:
+def _render_and_keep(key: str, token: str | None, render: Callable[[], Html]) -> Kept[Html]:
     """Render the figures and keep them, dated with the refresher's run read just before
     (the figures are that run's or newer), unless newer ones were kept meanwhile (a render
     that waited in the queue). The flag is let go only if it is still this render's."""
@@ -128,7 +136,7 @@ def _render_and_keep(key: str, token: str | None, render: Callable[[], str]) -> 
             PAGES.delete(_flag(key))
 
 
-def _job(key: str, token: str, render: Callable[[], str]) -> Callable[[], None]:
+def _job(key: str, token: str, render: Callable[[], Html]) -> Callable[[], None]:
     language = translation.get_language()
 
     def job() -> None:

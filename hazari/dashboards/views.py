@@ -71,14 +71,12 @@ def _threshold(request: AuthedRequest) -> float:
 
 def frame(request: AuthedRequest, unit: OrgUnit, period: Period, tab: str) -> dict:
     """What every dashboard page (and mid-day meal page) shows around its figures."""
-    ids = unit.ancestor_ids()
-    visible = scope.units_for(request.user).filter(pk__in=ids).in_bulk()
     refreshed, runs = selectors.refreshed()
     now = timezone.now()
     earlier = period.before()
     later_start = period.end + datetime.timedelta(days=1)
     return {
-        "crumbs": [visible[i] for i in ids if i in visible],
+        "crumbs": scope.crumbs_for(request.user, unit),
         "tab": tab,
         "kinds": KINDS,
         "refreshed_at": refreshed,
@@ -104,10 +102,11 @@ def show(
     build: Callable[[], dict],
     extra: dict | None = None,
 ) -> HttpResponse:
-    """A dashboard page: the frame (crumbs, tabs, the period form; the user's own) around its
-    figures (`<template>_figures.html` with what `build` returns), which are the same for
-    everyone who may open the unit (an area holds every unit below the ones it holds): they
-    are rendered once per run of the refresher and kept (hazari.dashboards.keep)."""
+    """A dashboard page: the frame (the header, crumbs and freshness: the user's own) around
+    its head (tabs, the period form: dashboards/head.html) and figures
+    (`<template>_figures.html` with what `build` returns), which are the same for everyone
+    who may open the unit (an area holds every unit below the ones it holds): they are
+    rendered once per run of the refresher and kept (hazari.dashboards.keep)."""
     extra = extra or {}
     around = {**frame(request, unit, period, tab), **extra, "unit": unit, "period": period}
     # What the figures depend on, as parsed (not the query string as typed: another spelling
@@ -119,6 +118,7 @@ def show(
         + extra.get("keep", "")
     )
     key = keep.key_of(
+        "head+figures",  # what is kept: another shape is another key
         template,
         unit.pk,
         translation.get_language(),
@@ -130,15 +130,23 @@ def show(
 
     given = dict(around)  # the request goes on changing `around`; a render behind may not
 
-    def render_figures() -> str:
+    def render_figures() -> tuple[str, str]:
         ctx = {**given, **build()}
-        return render_to_string(template.replace(".html", "_figures.html"), ctx, request)
+        return (
+            render_to_string("dashboards/head.html", ctx, request),
+            render_to_string(template.replace(".html", "_figures.html"), ctx, request),
+        )
 
     kept = keep.figures(
         key, runs=around["runs"], refreshed_at=around["refreshed_at"], render=render_figures
     )
+    head, figures = kept.html
     around["refreshed_at"] = kept.refreshed_at
-    return render(request, template, {**around, "figures": mark_safe(kept.html)})  # noqa: S308
+    return render(
+        request,
+        template,
+        {**around, "head": mark_safe(head), "figures": mark_safe(figures)},  # noqa: S308
+    )
 
 
 def own_unit(request: AuthedRequest) -> OrgUnit:

@@ -10,13 +10,6 @@ from hazari.orgunits.models import Level, OrgUnit
 from hazari.registers.selectors import enrolment_table
 
 
-def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
-    """The unit's ancestors that the user may open, from the top of their area down."""
-    ids = unit.ancestor_ids()
-    visible = scope.units_for(user).filter(pk__in=ids).in_bulk()
-    return [visible[i] for i in ids if i in visible]
-
-
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     unit = request.user.unit
@@ -35,7 +28,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     school = getattr(unit, "school", None) if unit.level == Level.SCHOOL else None
     ctx = {
         "unit": unit,
-        "breadcrumbs": _breadcrumbs(request.user, unit),
+        "breadcrumbs": scope.crumbs_for(request.user, unit),
         "page": page,
         "school": school,
         "enrolment": enrolment_table(school) if school else None,

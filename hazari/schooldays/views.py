@@ -30,12 +30,6 @@ def _concerning(unit: OrgUnit) -> Q:
     return Q(unit_id__in=unit.ancestor_ids()) | unit.subtree_q("unit__")
 
 
-def _breadcrumbs(user, unit: OrgUnit) -> list[OrgUnit]:
-    ids = unit.ancestor_ids()
-    visible = scope.units_for(user).filter(pk__in=ids).in_bulk()
-    return [visible[i] for i in ids if i in visible]
-
-
 def _picker_units(user) -> list[OrgUnit]:
     """The user's unit and the units up to two levels below it: at most a few hundred. Other
     units are reached by their code."""
@@ -78,7 +72,7 @@ def _page(
     may_edit = may_edit_calendar(user, unit)
     ctx.update(
         {
-            "breadcrumbs": _breadcrumbs(user, unit),
+            "breadcrumbs": scope.crumbs_for(user, unit),
             "session": session_on(unit.state_id or unit.pk, today),
             "page": page,
             "closures": [(c, may_remove_calendar_entry(user, c)) for c in page],

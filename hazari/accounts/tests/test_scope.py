@@ -72,3 +72,32 @@ class ScopeOnRandomTrees(TestCase):
         assert {pk for pk in every_school if scope.school_facts_for(user, pk)} == schools
         for u in units:
             assert home.contains(u) == (u.pk in expected)
+        # The crumbs to each unit of the area: its ancestors from the user's own unit down.
+        by_id = {u.pk: u for u in units}
+        for pk in expected:
+            walked, node = [], by_id[pk]
+            while node.pk != home.pk:
+                node = by_id[node.parent_id]
+                walked.append(node.pk)
+            crumbs = scope.crumbs_for(user, scope.unit_for(user, pk))
+            assert [c.pk for c in crumbs] == walked[::-1]
+
+
+def test_crumbs_from_the_users_own_unit_down_read_with_the_unit(world, django_assert_num_queries):
+    w = world
+    with django_assert_num_queries(1):
+        unit = scope.unit_for(w.bhavna, w.school_a.pk)
+        crumbs = scope.crumbs_for(w.bhavna, unit)
+    assert crumbs == [w.block_x, w.cluster_x1]
+    school = scope.school_for(w.sunita, w.school_a.pk)
+    with django_assert_num_queries(0):
+        crumbs = scope.crumbs_for(w.sunita, school.unit)
+    assert crumbs == [w.state, w.district_a, w.block_x, w.cluster_x1]
+    assert scope.crumbs_for(w.asha, w.school_a.unit) == []
+
+
+def test_no_crumbs_to_a_unit_outside_the_area(world):
+    w = world
+    assert scope.crumbs_for(w.yash, w.school_a.unit) == []
+    w.bhavna.is_active = False
+    assert scope.crumbs_for(w.bhavna, w.school_a.unit) == []
