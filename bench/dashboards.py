@@ -500,6 +500,15 @@ def run_load(server: Server, args, viewers: Path, captures: Path) -> dict:
             out[kind]["server_other"] = percentiles(
                 sorted(float(r[3]) - float(r[6]) - float(r[7]) for r in timed)
             )
+            # The requests during which their process's thread rendered figures (and held
+            # the interpreter lock part of the time): how many, and how slow beside the rest.
+            during = [float(r[3]) for r in timed if len(r) > 8 and r[8] and float(r[8]) > 0]
+            apart = [float(r[3]) for r in timed if len(r) > 8 and r[8] and float(r[8]) == 0]
+            out[kind]["during_render"] = {
+                "share": round(len(during) / len(timed), 3) if timed else 0,
+                "server": percentiles(sorted(during)),
+                "server_apart": percentiles(sorted(apart)),
+            }
     return out
 
 
@@ -534,6 +543,13 @@ def report(result: dict) -> None:
                 f"{x['server_db'].get('p95_ms')}, waiting to run {x['server_other'].get('p50_ms')}"
                 f" / {x['server_other'].get('p95_ms')} ms"
             )
+            d = x.get("during_render")
+            if d:
+                print(
+                    f"{kind}: {d['share']:.0%} of requests while their process rendered "
+                    f"figures, server p95 {d['server'].get('p95_ms')} ms (the others "
+                    f"{d['server_apart'].get('p95_ms')} ms)"
+                )
     for kind in VIEWS:
         if kind in load:
             p95 = load[kind]["server"].get("p95_ms", 1e9)

@@ -6,7 +6,8 @@ captures. Started by bench/dashboards.py; settings come from the environment:
     DASH_CAPTURES     the phones' captures (bench/rush_prepare.py)
     DASH_UPLOADS      uploads per second per phone
     DASH_RESULTS      one line per request: kind, start, client ms, server ms, status, detail
-                      (and for a page: the request thread's CPU ms, the database's ms)
+                      (and for a page: the request thread's CPU ms, the database's ms, the
+                      CPU ms of its process's rendering thread meanwhile)
 
 Users: the first VIEWERS are viewers (class Viewer, fixed_count), the rest phones.
 """
@@ -71,7 +72,7 @@ class Viewer(FastHttpUser):
         LINES.append(
             f"{self.me['name']}\t{started:.6f}\t{ms:.2f}\t{_server_ms(response)}\t"
             f"{response.status_code}\t{size}\t{_timing(response, 'cpu')}\t"
-            f"{_timing(response, 'db')}"
+            f"{_timing(response, 'db')}\t{_timing(response, 'render')}"
         )
 
 

@@ -217,6 +217,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 400},
     },
 }
+# Sessions are read from Redis when there is one (written to the database too, which stays
+# the record): a page then asks the database for the user, not for the session as well.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # New figures are rendered by a background thread while the last ones are shown (False: by
 # the request that finds them out of date, as the tests do).
 DASHBOARD_RENDER_BEHIND = env_bool("DASHBOARD_RENDER_BEHIND", True)
