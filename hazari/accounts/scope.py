@@ -20,6 +20,7 @@ from hazari.orgunits.models import (
     SchoolFacts,
     SchoolQuerySet,
     school_facts,
+    unit_in_area,
 )
 
 if TYPE_CHECKING:
@@ -67,19 +68,23 @@ def imports_for(user: User) -> "QuerySet[ImportBatch]":
 def unit_for(user: User, pk: int) -> OrgUnit:
     """A unit of the user's area, with its ancestors loaded in the same query (the pages
     that show a unit show the way down to it: crumbs_for)."""
-    try:
-        return units_for(user).select_related(*ANCESTOR_FIELDS).get(pk=pk)
-    except OrgUnit.DoesNotExist:
-        raise Http404("No such org unit in your area.") from None
+    unit = None
+    if user.is_authenticated and user.is_active and user.unit is not None:
+        unit = unit_in_area(pk, user.unit)
+    if unit is None:
+        raise Http404("No such org unit in your area.")
+    return unit
 
 
 def school_for(user: User, pk: int) -> School:
     """A school of the user's area, with its unit and the unit's ancestors (as unit_for)."""
+    unit = unit_for(user, pk)
     try:
-        related = [f"unit__{f}" for f in ANCESTOR_FIELDS]
-        return schools_for(user).select_related(*related).get(pk=pk)
+        school = School.objects.get(pk=unit.pk)
     except School.DoesNotExist:
         raise Http404("No such school in your area.") from None
+    school.unit = unit
+    return school
 
 
 def crumbs_for(user: User, unit: OrgUnit) -> list[OrgUnit]:

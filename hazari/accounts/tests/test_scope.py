@@ -1,5 +1,7 @@
 """The access layer on random trees: a user sees exactly their subtree."""
 
+import pytest
+from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -72,11 +74,15 @@ class ScopeOnRandomTrees(TestCase):
         assert {pk for pk in every_school if scope.school_facts_for(user, pk)} == schools
         for u in units:
             assert home.contains(u) == (u.pk in expected)
+            if u.pk not in expected:
+                with pytest.raises(Http404):
+                    scope.unit_for(user, u.pk)
         # The crumbs to each unit of the area: its ancestors from the user's own unit down.
         by_id = {u.pk: u for u in units}
         for pk in expected:
             walked, node = [], by_id[pk]
             while node.pk != home.pk:
+                assert node.parent_id is not None
                 node = by_id[node.parent_id]
                 walked.append(node.pk)
             crumbs = scope.crumbs_for(user, scope.unit_for(user, pk))
