@@ -1,9 +1,10 @@
 """A page's figures rendered once per run of the refresher and kept (the "pages" cache).
 
-The figures of a dashboard or meal page are the same for everyone who may open its unit and
-change only when the refresher runs (every few seconds while phones upload). So they are
-rendered once per run and kept, keyed by page, unit, query, language and day; the frame
-around them (crumbs, tabs, the period form) stays each user's own (hazari.dashboards.views).
+The figures of a dashboard or meal page (with the tabs and the period form above them) are
+the same for everyone who may open its unit and change only when the refresher runs (every
+few seconds while phones upload). So they are rendered once per run and kept, keyed by page,
+unit, query, language and day; the frame around them (the page header, crumbs, the
+freshness line) stays each user's own (hazari.dashboards.views).
 
 Figures less than DASHBOARD_RENDER_EVERY (10 s) behind the rollups are shown as they are.
 When the refresher has run since a page's figures were rendered, the viewer is not made to
