@@ -3,11 +3,13 @@ are, and the rollups against GROUP BY on the raw tables. On PostgreSQL, through 
 driven by locust. The figures go into docs/benchmarks.md, "Dashboards".
 
     .venv/bin/python bench/dashboards.py [--reuse] [--skip-generate] [--skip-rebuild]
-        [--pages dashboards|meals] [--viewers 20] [--pace 0] [--phones 8] [--uploads 2.5]
-        [--seconds 120] [--config gthread:2x4] [--repeat 20] [--keep] [--load-nice 0]
+        [--since 2025-04-01] [--pages dashboards|meals] [--viewers 20] [--pace 0]
+        [--phones 8] [--uploads 2.5] [--seconds 120] [--config gthread:2x4] [--repeat 20]
+        [--keep] [--load-nice 0]
 
 1. The full demo state (92,439 schools) in the database hazari_bench_dash (--reuse: keep the
-   one there), and its attendance from the session's first day to yesterday
+   one there), and its attendance from the session's first day (--since: an earlier day,
+   e.g. the last session's first, for a whole academic year and this one so far) to yesterday
    (generate_attendance --detail sample: totals for every school-day, class rows for one
    school in 50), then the rollups built from scratch (refresh_dashboards --rebuild). Both
    timed; --skip-generate keeps the attendance there, --skip-rebuild the rollups too. A
@@ -77,6 +79,11 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the built state")
     parser.add_argument("--skip-generate", action="store_true", help="reuse its attendance")
     parser.add_argument("--skip-rebuild", action="store_true", help="reuse its rollups too")
+    parser.add_argument(
+        "--since",
+        type=datetime.date.fromisoformat,
+        help="the first day of attendance generated (default: the session's first day)",
+    )
     parser.add_argument("--pages", choices=["dashboards", "meals"], default="dashboards")
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--pace", type=float, default=0, help="seconds between a viewer's pages")
@@ -113,11 +120,12 @@ def main() -> int:
         )
         result["build_s"] = round(build.seconds, 1)
         print(f"built in {build.seconds:.0f} s")
+    since = ["--since", args.since.isoformat()] if args.since else []
     if not args.skip_generate:
         yesterday = (today - datetime.timedelta(days=1)).isoformat()
         gen = run_child(
             ["nice", "-n", "10", *manage("generate_attendance", "--seed", "1", "--detail",
-                                          "sample", "--until", yesterday)],
+                                          "sample", "--until", yesterday, *since)],
             database=DATABASE,
             label="generate",
         )  # fmt: skip
@@ -133,7 +141,7 @@ def main() -> int:
         conn.execute("ANALYZE")
     if not args.skip_rebuild:
         rebuild = run_child(
-            ["nice", "-n", "10", *manage("refresh_dashboards", "--rebuild")],
+            ["nice", "-n", "10", *manage("refresh_dashboards", "--rebuild", *since)],
             database=DATABASE,
             label="rebuild",
         )

@@ -19,7 +19,10 @@ the next morning tops the demo up to today. Run it while nobody uploads: it numb
 itself, then moves the id sequences past them.
 
 A few holidays are entered first when the session has none (summer vacation, national days,
-a district's rain day), so that closed days show as such.
+a district's rain day), so that closed days show as such. Days before the session running
+today (`since` in an earlier academic year) belong to an earlier session: it is made (the
+calendar's `session_ensure`), with its holidays and with this year's registers as its own,
+so that the demo, and a benchmark, can hold last year's attendance too.
 """
 
 import datetime
@@ -45,6 +48,7 @@ from hazari.orgunits.models import Level, OrgUnit
 from hazari.registers.models import Enrolment, academic_year_of
 from hazari.schooldays.days import school_calendar
 from hazari.schooldays.models import AcademicSession, Closure, Kind
+from hazari.schooldays.services import session_ensure
 from hazari.staff.models import Posting
 
 Log = Callable[[str], None]
@@ -120,6 +124,13 @@ def generate(
     first = start or (session.start if session else today)
     if holidays and session is not None:
         _enter_holidays(state, session, seed)
+    for year in range(academic_year_of(first), academic_year_of(today)):
+        # Days of an earlier session: that session, its holidays and its registers.
+        earlier = session_ensure(start_year=year, state=state)
+        copied = _copy_enrolment(state, to_year=year, from_year=academic_year_of(today))
+        log(f"session {earlier.name}: {copied:,} enrolment rows copied from this year's")
+        if holidays:
+            _enter_holidays(state, earlier, seed)
     schools = OrgUnit.objects.filter(level=Level.SCHOOL, state=state).count()
     everything = detail == "all" or (detail == "auto" and schools < 5000)
     profiles = _profiles(state, seed, today, everything)
@@ -148,6 +159,36 @@ def generate(
         + (f"; {len(summary.skipped)} days already had attendance" if summary.skipped else "")
     )
     return summary
+
+
+def _copy_enrolment(state: OrgUnit, *, to_year: int, from_year: int) -> int:
+    """An earlier academic year's registers, made up as this year's counts (the demo's
+    schools did not change), for the schools that have none for that year. No history: the
+    history of made-up enrolment is nobody's record."""
+    has = Enrolment.objects.filter(academic_year=to_year).values("school_id")
+    rows = (
+        Enrolment.objects.filter(academic_year=from_year, school__unit__state=state)
+        .exclude(school_id__in=has)
+        .values_list("school_id", "class_no", "boys", "girls", "third_gender")
+        .iterator(chunk_size=10_000)
+    )
+    batch: list[Enrolment] = []
+    copied = 0
+    for school_id, class_no, boys, girls, third in rows:
+        batch.append(
+            Enrolment(
+                school_id=school_id,
+                academic_year=to_year,
+                class_no=class_no,
+                boys=boys,
+                girls=girls,
+                third_gender=third,
+            )
+        )
+        if len(batch) == 10_000:
+            copied += len(Enrolment.objects.bulk_create(batch))
+            batch = []
+    return copied + len(Enrolment.objects.bulk_create(batch))
 
 
 def _enter_holidays(state: OrgUnit, session: AcademicSession, seed: int) -> None:

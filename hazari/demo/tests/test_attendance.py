@@ -13,8 +13,9 @@ from django.utils import timezone
 from hazari.attendance.models import Capture, ClassPresence, DayRecord, Status, Version
 from hazari.dashboards.models import SchoolDay, UnitDay
 from hazari.orgunits.models import Level, OrgUnit
+from hazari.registers.models import Enrolment
 from hazari.schooldays.days import day_status
-from hazari.schooldays.models import Closure
+from hazari.schooldays.models import AcademicSession, Closure
 
 # Thursday 16 July 2026, 11:00 in India: today is being reported.
 NOW = timezone.make_aware(datetime.datetime(2026, 7, 16, 11, 0))
@@ -127,3 +128,29 @@ def test_reset_removes_attendance(state):
         call_command("build_demo_state", "--schools", "10", "--reset", stdout=StringIO())
     assert not Version.objects.exists() and not SchoolDay.objects.exists()
     assert OrgUnit.objects.filter(level=Level.SCHOOL).count() == 10
+
+
+def test_days_of_an_earlier_session_come_with_that_session_and_its_registers(state):
+    def generate_march() -> None:
+        with time_machine.travel(NOW, tick=False):
+            call_command(
+                "generate_attendance", "--since", "2026-03-02", "--until", "2026-03-31",
+                stdout=StringIO(),
+            )  # fmt: skip
+
+    generate_march()
+    earlier = AcademicSession.objects.get(start=datetime.date(2025, 4, 1))
+    assert earlier.end == datetime.date(2026, 3, 31)
+    this_year = Enrolment.objects.filter(academic_year=2026)
+    assert Enrolment.objects.filter(academic_year=2025).count() == this_year.count() > 0
+    records = list(DayRecord.objects.select_related("school__unit"))
+    assert records and {r.date.month for r in records} == {3}
+    assert all(day_status(r.school, r.date).open for r in records)
+    with time_machine.travel(NOW, tick=False):
+        call_command("refresh_dashboards", "--rebuild", "--since", "2026-03-02", stdout=StringIO())
+    march = SchoolDay.objects.filter(date__month=3, reported=True)
+    assert march.exists() and not march.filter(enrolled_boys=0, enrolled_girls=0).exists()
+    # Again: nothing more (the session, the registers and the days are there).
+    count, enrolled = Version.objects.count(), Enrolment.objects.count()
+    generate_march()
+    assert (Version.objects.count(), Enrolment.objects.count()) == (count, enrolled)
