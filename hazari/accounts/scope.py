@@ -137,7 +137,7 @@ def posting_for(user: User, pk: int) -> "Posting":
 
 
 if TYPE_CHECKING:
-    from hazari.schooldays.models import Closure, ClosureQuerySet, WorkingDay
+    from hazari.schooldays.models import Closure, ClosureQuerySet, Timetable, WorkingDay
 
 
 def _calendar_q(unit: OrgUnit):
@@ -171,6 +171,23 @@ def working_days_for(user: User) -> "QuerySet[WorkingDay]":
     if not user.is_authenticated or not user.is_active or user.unit is None:
         return WorkingDay.objects.none()
     return WorkingDay.objects.filter(_calendar_q(user.unit))
+
+
+def timetables_for(user: User) -> "QuerySet[Timetable]":
+    from hazari.schooldays.models import Timetable
+
+    if not user.is_authenticated or not user.is_active or user.unit is None:
+        return Timetable.objects.none()
+    return Timetable.objects.filter(_calendar_q(user.unit))
+
+
+def timetable_for(user: User, pk: int) -> "Timetable":
+    from hazari.schooldays.models import Timetable
+
+    try:
+        return timetables_for(user).select_related("unit", "created_by").get(pk=pk)
+    except Timetable.DoesNotExist:
+        raise Http404("No such timetable in your area.") from None
 
 
 def working_day_for(user: User, pk: int) -> "WorkingDay":

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hazari.schooldays.models import AcademicSession, Closure, WorkingDay
+from hazari.schooldays.models import AcademicSession, Closure, Timetable, WorkingDay
 
 
 @admin.register(AcademicSession)
@@ -26,5 +26,14 @@ class WorkingDayAdmin(SimpleHistoryAdmin):
     list_display = ["day", "reason", "unit", "created_by", "created"]
     search_fields = ["reason", "unit__code", "unit__name_en"]
     date_hierarchy = "day"
+    raw_id_fields = ["unit", "created_by"]
+    list_select_related = ["unit", "created_by"]
+
+
+@admin.register(Timetable)
+class TimetableAdmin(SimpleHistoryAdmin):
+    list_display = ["start", "end", "starts_at", "reason", "unit", "created_by", "created"]
+    search_fields = ["reason", "unit__code", "unit__name_en"]
+    date_hierarchy = "start"
     raw_id_fields = ["unit", "created_by"]
     list_select_related = ["unit", "created_by"]

@@ -10,6 +10,8 @@ class SchoolDaysConfig(AppConfig):
     def ready(self) -> None:
         from hazari.lib.memo import clear_on_change
         from hazari.schooldays.days import DAY_CALENDARS
-        from hazari.schooldays.models import AcademicSession, Closure, WorkingDay
+        from hazari.schooldays.models import AcademicSession, Closure, Timetable, WorkingDay
+        from hazari.schooldays.timetables import SEASONS
 
         clear_on_change(DAY_CALENDARS, AcademicSession, Closure, WorkingDay)
+        clear_on_change(SEASONS, Timetable)

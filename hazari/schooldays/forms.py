@@ -58,3 +58,18 @@ class WorkingDayForm(forms.Form):
         max_length=200,
         help_text=_("For example: in place of the day lost to the flood."),
     )
+
+
+class TimetableForm(forms.Form):
+    start = _date_field(_("From"))
+    end = _date_field(_("To"))
+    starts_at = forms.TimeField(
+        label=_("Schools start at"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        error_messages={"invalid": _("Enter a time such as 07:30.")},
+        help_text=_("The on-time hour counts from this time, for every school here."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, help_text=_("For example: summer morning schools.")
+    )

@@ -170,3 +170,43 @@ class WorkingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.reason}"
+
+
+class Timetable(models.Model):
+    """A season's start time for every school under `unit`: from `start` to `end` (both
+    included) they start at `starts_at` instead of their own time — summer mornings for a
+    district, a block's winter timing. The nearest unit's timetable wins (a school's own over
+    its district's); see hazari.schooldays.timetables."""
+
+    unit = models.ForeignKey(
+        OrgUnit, models.PROTECT, related_name="timetables", verbose_name=_("org unit")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    starts_at = models.TimeField(_("schools start at"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    # A start time decides what counted as on time: who changed it, and when, is kept.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("seasonal timetable")
+        verbose_name_plural = _("seasonal timetables")
+        ordering = ["start", "unit__level", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="timetable_end_not_before_start", condition=Q(end__gte=F("start"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%H:%M} from {self.start} to {self.end}: {self.reason}"

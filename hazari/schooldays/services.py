@@ -1,4 +1,4 @@
-"""Writes to the school calendar: sessions, closures and working days.
+"""Writes to the school calendar: sessions, closures, working days and seasonal timetables.
 
 `actor` is the user acting; None only for the server itself (a management command, the demo
 generator), which may do anything the state administrator may. Every refusal about the input
@@ -22,7 +22,7 @@ from hazari.accounts.roles import (
     may_remove_calendar_entry,
 )
 from hazari.orgunits.models import Level, OrgUnit
-from hazari.schooldays.models import AcademicSession, Closure, Kind, Weekday, WorkingDay
+from hazari.schooldays.models import AcademicSession, Closure, Kind, Timetable, Weekday, WorkingDay
 
 # The longest closure one entry may make; a vacation (summer, Diwali, winter) may be longer.
 MAX_CLOSURE_DAYS = 60
@@ -317,3 +317,89 @@ def working_day_remove(*, actor: User | None, working_day: WorkingDay) -> None:
         )
     working_day._history_user = actor  # type: ignore[attr-defined]
     working_day.delete()
+
+
+# A school's day needs room for its on-time hour before entry closes; before this no school
+# starts (a typing mistake: 07:30 entered as 00:30).
+EARLIEST_START = datetime.time(5, 0)
+
+
+@transaction.atomic
+def timetable_add(
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    start: datetime.date,
+    end: datetime.date,
+    starts_at: datetime.time,
+    reason: str,
+) -> Timetable:
+    """From start to end (both included) every school under `unit` starts at `starts_at`
+    (summer mornings). What was already judged keeps its verdict: a report's arrival (on time,
+    late) is stored when it comes."""
+    from hazari.attendance.rules import rules_along
+
+    if actor is not None and not may_edit_calendar(actor, unit):
+        raise PermissionDenied
+    OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+    reason = " ".join((reason or "").split())
+    errors: Errors = {}
+    if not reason:
+        _add(errors, "reason", _("Write the reason for the timetable."), "required")
+    elif len(reason) > Timetable._meta.get_field("reason").max_length:  # type: ignore[operator]
+        _add(errors, "reason", _("The reason is too long."), "too_long")
+    rules = rules_along([*unit.ancestor_ids(), unit.pk])
+    latest = (
+        datetime.datetime.combine(start, rules.day_closes_at)
+        - datetime.timedelta(minutes=rules.on_time_minutes)
+    ).time()
+    if not EARLIEST_START <= starts_at <= latest:
+        _add(
+            errors,
+            "starts_at",
+            _("Schools can start between %(earliest)s and %(latest)s."),
+            "out_of_range",
+            earliest=EARLIEST_START.strftime("%H:%M"),
+            latest=latest.strftime("%H:%M"),
+        )
+    _check_dates(errors, actor=actor, unit=unit, start=start, end=end)
+    if not errors:
+        clash = Timetable.objects.filter(unit=unit, start__lte=end, end__gte=start).first()
+        if clash is not None:
+            _add(
+                errors,
+                NON_FIELD_ERRORS,
+                _("%(unit)s already has a timetable from %(start)s to %(end)s."),
+                "overlap",
+                unit=unit.name,
+                start=_day(clash.start),
+                end=_day(clash.end),
+            )
+    if errors:
+        raise ValidationError(errors)
+    timetable = Timetable(
+        unit=unit, start=start, end=end, starts_at=starts_at, reason=reason, created_by=actor
+    )
+    timetable.full_clean()
+    timetable.save()
+    return timetable
+
+
+@transaction.atomic
+def timetable_remove(*, actor: User | None, timetable: Timetable) -> None:
+    if actor is not None and not may_remove_calendar_entry(actor, timetable):
+        raise PermissionDenied
+    limit = calendar_backdate_days(actor) if actor is not None else None
+    if limit is not None and timetable.start < timezone.localdate() - datetime.timedelta(
+        days=limit
+    ):
+        raise ValidationError(
+            _(
+                "This timetable began more than %(days)s days ago and can no longer be "
+                "removed here; ask the state office."
+            ),
+            code="too_far_back",
+            params={"days": limit},
+        )
+    timetable._history_user = actor  # type: ignore[attr-defined]
+    timetable.delete()

@@ -18,7 +18,7 @@ from hazari.lib.http import AuthedRequest
 from hazari.orgunits.models import Level, OrgUnit
 from hazari.schooldays import services
 from hazari.schooldays.days import school_calendar, session_on
-from hazari.schooldays.forms import ClosureForm, WorkingDayForm
+from hazari.schooldays.forms import ClosureForm, TimetableForm, WorkingDayForm
 
 # Entries that ended this many days ago are still listed: they can still be removed.
 RECENT_DAYS = 7
@@ -49,6 +49,7 @@ def _page(
     *,
     closure_form: ClosureForm | None = None,
     working_form: WorkingDayForm | None = None,
+    timetable_form: TimetableForm | None = None,
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -69,6 +70,12 @@ def _page(
         .select_related("unit", "created_by")
         .order_by("day", "unit__level", "pk")[:100]
     )
+    timetables = (
+        scope.timetables_for(user)
+        .filter(_concerning(unit), end__gte=since)
+        .select_related("unit", "created_by")
+        .order_by("start", "unit__level", "pk")[:100]
+    )
     may_edit = may_edit_calendar(user, unit)
     ctx.update(
         {
@@ -80,6 +87,8 @@ def _page(
             "may_edit": may_edit,
             "closure_form": closure_form or (ClosureForm(unit) if may_edit else None),
             "working_form": working_form or (WorkingDayForm() if may_edit else None),
+            "timetables": [(t, may_remove_calendar_entry(user, t)) for t in timetables],
+            "timetable_form": timetable_form or (TimetableForm() if may_edit else None),
             "picker": _picker_units(user),
         }
     )
@@ -146,6 +155,39 @@ def working_day_add(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The working day has been entered."))
             return redirect("calendar_unit", pk=unit.pk)
     return _page(request, unit, working_form=form)
+
+
+@login_required
+@require_POST
+def timetable_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = scope.unit_for(request.user, pk)
+    if not may_edit_calendar(request.user, unit):
+        raise PermissionDenied
+    form = TimetableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.timetable_add(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The timetable has been entered."))
+            return redirect("calendar_unit", pk=unit.pk)
+    return _page(request, unit, timetable_form=form)
+
+
+@login_required
+@require_POST
+def timetable_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    timetable = scope.timetable_for(request.user, pk)
+    if not may_remove_calendar_entry(request.user, timetable):
+        raise PermissionDenied
+    try:
+        services.timetable_remove(actor=request.user, timetable=timetable)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The timetable has been removed."))
+    return _back(request)
 
 
 def _back(request: AuthedRequest) -> HttpResponse:

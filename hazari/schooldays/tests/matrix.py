@@ -12,7 +12,7 @@ from django.utils import timezone
 from hazari.accounts import scope
 from hazari.orgunits.models import OrgUnit
 from hazari.registers.models import academic_year_of
-from hazari.schooldays.models import AcademicSession, Closure, Kind, WorkingDay
+from hazari.schooldays.models import AcademicSession, Closure, Kind, Timetable, WorkingDay
 from hazari.schooldays.services import session_ensure
 
 TODAY = timezone.localdate()
@@ -25,6 +25,12 @@ CLOSURE_DATA = {
     "reason": "Heavy rain",
 }
 WORKING_DAY_DATA = {"day": NEXT_SUNDAY.isoformat(), "reason": "Making up for the rain"}
+TIMETABLE_DATA = {
+    "start": TODAY.isoformat(),
+    "end": TODAY.isoformat(),
+    "starts_at": "07:30",
+    "reason": "Summer mornings",
+}
 
 
 def _sessions(world) -> None:
@@ -77,6 +83,21 @@ def _outside_working_day(world, who):
     return working
 
 
+def _outside_timetable(world, who):
+    school = _outside_unit(world, who)
+    timetable = Timetable.objects.filter(unit=school).first()
+    if timetable is None:
+        timetable = Timetable.objects.create(
+            unit=school,
+            start=TODAY,
+            end=TODAY,
+            starts_at=datetime.time(7, 30),
+            reason="Summer mornings",
+            created_by=_other_district_officer(world, who),
+        )
+    return timetable
+
+
 ENDPOINTS = [
     ("get", "/calendar/?unit={pk}", "calendar_unit", None),
     ("get", "/calendar/units/{pk}/", "calendar_unit", None),
@@ -87,12 +108,16 @@ ENDPOINTS = [
     ("post", "/calendar/units/{pk}/working-days/", "calendar_parent", WORKING_DAY_DATA),
     ("post", "/calendar/closures/{pk}/remove/", "closure", {}),
     ("post", "/calendar/working-days/{pk}/remove/", "working_day", {}),
+    ("post", "/calendar/units/{pk}/timetables/", "calendar_unit", TIMETABLE_DATA),
+    ("post", "/calendar/units/{pk}/timetables/", "calendar_parent", TIMETABLE_DATA),
+    ("post", "/calendar/timetables/{pk}/remove/", "timetable", {}),
 ]
 TARGETS = {
     "calendar_unit": _outside_unit,
     "calendar_parent": _parent_unit,
     "closure": _outside_closure,
     "working_day": _outside_working_day,
+    "timetable": _outside_timetable,
 }
 
 
@@ -104,6 +129,11 @@ def snapshot():
             )
         ),
         list(WorkingDay.objects.order_by("pk").values_list("pk", "unit_id", "day", "reason")),
+        list(
+            Timetable.objects.order_by("pk").values_list(
+                "pk", "unit_id", "start", "end", "starts_at", "reason"
+            )
+        ),
         list(
             AcademicSession.objects.order_by("pk").values_list("pk", "start", "end", "weekly_off")
         ),

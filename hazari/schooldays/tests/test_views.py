@@ -6,7 +6,7 @@ from django.test import Client
 
 from hazari.accounts.models import User
 from hazari.registers.models import academic_year_of
-from hazari.schooldays.models import Closure, Kind, WorkingDay
+from hazari.schooldays.models import Closure, Kind, Timetable, WorkingDay
 from hazari.schooldays.services import session_ensure
 from hazari.schooldays.tests import matrix
 from hazari.schooldays.tests.helpers import closure, working_day
@@ -303,6 +303,11 @@ def test_the_matrix_post_data_works_inside_the_area(world):
         c.post(f"/calendar/working-days/{WorkingDay.objects.get().pk}/remove/").status_code == 302
     )
     assert not Closure.objects.exists() and not WorkingDay.objects.exists()
+    response = c.post(f"/calendar/units/{world.school_a.pk}/timetables/", matrix.TIMETABLE_DATA)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    season = Timetable.objects.get()
+    assert c.post(f"/calendar/timetables/{season.pk}/remove/").status_code == 302
+    assert not Timetable.objects.exists()
 
 
 def test_the_matrix_targets_are_outside(world):
