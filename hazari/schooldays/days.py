@@ -26,7 +26,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.db import models
 from django.db.models import Q
@@ -34,7 +34,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hazari.lib.memo import Memo
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit, School
-from hazari.schooldays.models import AcademicSession, Closure, WorkingDay
+from hazari.schooldays.models import AcademicSession, Closure, Kind, WorkingDay
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 class Reason(models.TextChoices):
@@ -59,9 +62,15 @@ class DayStatus:
 
     @property
     def label(self) -> str:
+        return str(self.lazy_label)
+
+    @property
+    def lazy_label(self) -> "StrPromise":
+        """The label as a lazy translation: rendered in whichever language reads it (a
+        receipt's message is made in Hindi and in English)."""
         if self.closure is not None:
-            return str(self.closure.get_kind_display())
-        return str(Reason(self.reason).label)
+            return Kind(self.closure.kind).label
+        return Reason(self.reason).label
 
 
 OPEN = DayStatus(True, Reason.OPEN)
