@@ -183,6 +183,9 @@ class CalendarDayOut(Schema):
     label_en: str
     label_hi: str
     note: str = Field(description="The reason typed for the closure or working day.")
+    start_time: str = Field(
+        description="HH:MM, the school's start that day: its own, or a seasonal timetable's."
+    )
 
 
 class RulesOut(Schema):
@@ -194,6 +197,9 @@ class RulesOut(Schema):
     max_clock_skew_minutes: int
     wrong_clock: str
     meals_over_present: str
+    after_close: str = Field(
+        description="held or late: a capture received after the day's cut-off."
+    )
 
 
 class LimitsOut(Schema):

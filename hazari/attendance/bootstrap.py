@@ -25,6 +25,7 @@ from hazari.orgunits.models import School
 from hazari.registers.models import academic_year_of
 from hazari.registers.selectors import enrolment_table
 from hazari.schooldays.days import DayStatus, school_calendar
+from hazari.schooldays.timetables import start_time_on
 from hazari.staff.models import Posting
 
 CALENDAR_BACK_DAYS = 7
@@ -35,10 +36,11 @@ def _hhmm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
 
 
-def _calendar_day(day: datetime.date, status: DayStatus) -> dict:
+def _calendar_day(day: datetime.date, status: DayStatus, start_time: datetime.time) -> dict:
     hindi, english = label_in_both_languages(status)
     entry = status.closure or status.working_day
     return {
+        "start_time": _hhmm(start_time),
         "date": day,
         "open": status.open,
         "reason": str(status.reason),
@@ -121,7 +123,8 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
             for p in postings
         ],
         "calendar": [
-            _calendar_day(day, status) for day, status in zip(calendar.days, statuses, strict=True)
+            _calendar_day(day, status, start_time_on(school, day))
+            for day, status in zip(calendar.days, statuses, strict=True)
         ],
         "rules": _rules(rules),
         "limits": {**limits, "meal_classes": list(MEAL_CLASSES)},

@@ -44,6 +44,29 @@ class MealsNotServed(models.TextChoices):
     OTHER = "other", _("Other (write a note)")
 
 
+class Arrival(models.IntegerChoices):
+    """How a school-day's first report reached the server (hazari.attendance.rules)."""
+
+    NOT_REPORTED = 0, _("Not reported")
+    ON_TIME = 1, _("On time")
+    LATE = 2, _("Late")
+    LATE_OFFLINE = 3, _("Late (saved in time on the phone, received after the window)")
+    AFTER_CLOSE = 4, _("Received after the day's cut-off")
+
+    @classmethod
+    def of_code(cls, code: str) -> "Arrival":
+        """The arrival a stored verdict's code stands for (reported as late if unknown)."""
+        return _ARRIVAL_OF_CODE.get(code, cls.LATE)
+
+
+_ARRIVAL_OF_CODE = {
+    "on_time": Arrival.ON_TIME,
+    "late": Arrival.LATE,
+    "late_offline": Arrival.LATE_OFFLINE,
+    "after_close": Arrival.AFTER_CLOSE,
+}
+
+
 class StaffStatus(models.TextChoices):
     PRESENT = "P", _("Present")
     ABSENT = "A", _("Absent")
@@ -89,9 +112,13 @@ class DayRecord(models.Model):
     current = models.ForeignKey(
         "Version", models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    # When the first accepted version came, and whether that was on time.
+    # When the first accepted version came, whether that was on time, and how it arrived
+    # (on time, late, late offline, after the day's cut-off: the officers' pages count each).
     first_reported_at = models.DateTimeField(null=True, blank=True)
     on_time = models.BooleanField(default=False)
+    arrival = models.PositiveSmallIntegerField(
+        choices=Arrival.choices, default=Arrival.NOT_REPORTED, db_default=Arrival.NOT_REPORTED
+    )
 
     class Meta:
         constraints = [
@@ -184,6 +211,8 @@ class RuleSet(models.Model):
     or one school). An empty field inherits from the unit above; see hazari.attendance.rules."""
 
     unit = models.OneToOneField("orgunits.OrgUnit", models.CASCADE, related_name="+")
+    # The on-time band is set for a school starting at `opens_at` and moves with a school's
+    # own start (hazari.attendance.rules.window_for).
     opens_at = models.TimeField(_("on-time window opens"), null=True, blank=True)
     on_time_until = models.TimeField(_("on-time window closes"), null=True, blank=True)
     on_time_minutes = models.PositiveSmallIntegerField(
@@ -207,6 +236,12 @@ class RuleSet(models.Model):
         max_length=10,
         blank=True,
         choices=[("held", _("held for review")), ("rejected", _("rejected"))],
+    )
+    after_close = models.CharField(
+        _("a capture received after the day's cut-off is"),
+        max_length=10,
+        blank=True,
+        choices=[("held", _("held for review")), ("late", _("accepted as late"))],
     )
 
     def __str__(self) -> str:

@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 from hazari.accounts import scope
 from hazari.accounts.models import User
 from hazari.accounts.roles import may_review_attendance
-from hazari.attendance.models import DayRecord, Review, Status, Version
+from hazari.attendance.models import Arrival, DayRecord, Review, Status, Version
 from hazari.attendance.rules import judge_time, rules_for
+from hazari.schooldays.timetables import start_time_on
 
 log = logging.getLogger(__name__)
 
@@ -86,18 +87,20 @@ def _check_allowed(actor: User, version: Version) -> None:
         raise PermissionError("not allowed to review the attendance of this school")
 
 
-def _was_on_time(record: DayRecord, version: Version) -> bool:
-    """Would the version's corrected capture time have counted as on time?"""
+def _arrival(record: DayRecord, version: Version) -> Arrival:
+    """How the version's capture arrived, judged by its corrected capture time and when the
+    server received it: an approved capture counts as what it was, never as on time if it came
+    after the window."""
     school = record.school
     verdict = judge_time(
         rules=rules_for(school),
-        start_time=school.start_time,
+        start_time=start_time_on(school, record.date),
         day=record.date,
         captured_at=version.captured_at,
         received_at=version.received_at,
         clock_offset=datetime.timedelta(0),
     )
-    return verdict.code == "on_time"
+    return Arrival.of_code(verdict.code)
 
 
 def _lock(version: Version) -> tuple[DayRecord, Version]:
@@ -171,9 +174,10 @@ def version_approve(
         _review(version, actor=actor, decision=Review.APPROVED, note=note, now=now)
         if record.first_reported_at is None:
             record.first_reported_at = version.captured_at
-            record.on_time = _was_on_time(record, version)
+            record.arrival = _arrival(record, version)
+            record.on_time = record.arrival == Arrival.ON_TIME
         record.current = version
-        record.save(update_fields=["current", "first_reported_at", "on_time"])
+        record.save(update_fields=["current", "first_reported_at", "on_time", "arrival"])
         # The day's figures changed with no new version: the dashboards' next refresh must
         # recompute them (it finds new versions by id, not approvals).
         from hazari.dashboards.refresh import mark_stale

@@ -1,16 +1,24 @@
 """The rules of daily attendance, in one place.
 
 Defaults follow the state's order: entry opens at the school's start time; on time means
-within an hour of the start *and* between 10:00 and 14:00; later entries are accepted as late
-until 17:00; nothing is accepted for a day after 17:00 of that day. A state changes them, and
-a district, block, cluster or single school overrides them (a morning-shift school), through
-RuleSet rows: the nearest unit's value wins.
+within an hour of the start *and* inside the state's on-time band (10:00–14:00 for a school
+that starts at 10:00, the state's standard start; the band moves with the school's own start,
+so a 07:30 morning school's band is 07:30–11:30); later entries are accepted as late until
+17:00; nothing is accepted for a day after 17:00 of that day. A state changes them, and a
+district, block, cluster or single school overrides them, through RuleSet rows: the nearest
+unit's value wins. The school's start on a day is its own, or a seasonal timetable's
+(hazari.schooldays.timetables: summer mornings for a district).
 
-An offline capture keeps the time it was captured. The server corrects that time by the
-device's clock offset, measured at every sync as (server time − the device's sent-at time),
-and judges the corrected time. A device clock off by more than the limit (a phone reset to
-1970, a clock set a day back) is never silently trusted: the capture is held for an officer's
-review, or rejected, as the state chooses.
+Time is judged by the server's clock as well as the phone's. An offline capture keeps the time
+it was captured, corrected by the device's clock offset (measured at every sync as server time
+− the device's sent-at time); but the phone's word can only make a capture *worse*, never
+better, than its arrival says: nothing proves offline when a capture was made (see
+docs/decisions.md, "Time judged by the server"). So a capture is on time only if it also
+*reached* the server within the on-time window; one captured in time by the phone's clock but
+received after the window is "late (offline)"; one received after the day's cut-off is held for
+an officer's review or accepted as late, as the state chooses (`after_close`). A device clock
+off by more than the limit (a phone reset to 1970, a clock set a day back) is never silently
+trusted: the capture is held for an officer's review, or rejected, as the state chooses.
 
 The overrides are kept by each process for a minute (hazari.lib.memo): a change made in
 another process applies within that minute.
@@ -39,11 +47,16 @@ class Rules:
     max_clock_skew_minutes: int = 15
     wrong_clock: str = Status.HELD
     meals_over_present: str = Status.REJECTED
+    # A capture that reaches the server after its day's cut-off (offline, or sent days later).
+    after_close: str = Status.HELD
 
 
 RULE_FIELDS = [f.name for f in fields(Rules)]
 # A capture "from the future" by less than this is network and rounding, not a wrong clock.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=2)
+# A capture saved just before the on-time window ends and uploaded at once may reach the
+# server a little after it on a slow network: still on time.
+ARRIVAL_GRACE = datetime.timedelta(minutes=2)
 
 
 def rules_for(school: School) -> Rules:
@@ -94,6 +107,32 @@ def _verdict(status: str, code: str, message: str, **params: object) -> Verdict:
     return Verdict(status, code, message, params)
 
 
+@dataclass(frozen=True)
+class Window:
+    """A school's day by the rules: entry opens at the school's start, counts as on time up to
+    `on_time_until`, and closes at `closes`."""
+
+    opens: datetime.datetime
+    on_time_until: datetime.datetime
+    closes: datetime.datetime
+
+
+def window_for(rules: Rules, start_time: datetime.time, day: datetime.date) -> Window:
+    """The day's window for a school starting at `start_time`. The state's band
+    (`opens_at`–`on_time_until`, 10:00–14:00) is set for a school starting at `opens_at`; it
+    moves with the school's own start, so that a morning-shift school can be on time."""
+
+    def at(time: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+    opens = at(start_time)
+    shift = opens - at(rules.opens_at)
+    on_time_until = min(
+        opens + datetime.timedelta(minutes=rules.on_time_minutes), at(rules.on_time_until) + shift
+    )
+    return Window(opens=opens, on_time_until=on_time_until, closes=at(rules.day_closes_at))
+
+
 def judge_time(
     *,
     rules: Rules,
@@ -104,7 +143,8 @@ def judge_time(
     clock_offset: datetime.timedelta,
 ) -> Verdict:
     """When was this capture made, by the server's clock, and does that fit the day's window?
-    captured_at is the device's own clock; clock_offset is server time − device time."""
+    captured_at is the device's own clock; clock_offset is server time − device time;
+    received_at is the server's own clock, the one time the phone cannot invent."""
     today = timezone.localdate(received_at)
     if day > today:
         return _verdict(
@@ -144,26 +184,51 @@ def judge_time(
             gettext_noop("Attendance for %(day)s must be entered on that day."),
             day=day.isoformat(),
         )
-    start = timezone.make_aware(datetime.datetime.combine(day, start_time))
-    if when < start:
+    window = window_for(rules, start_time, day)
+    if when < window.opens:
         return _verdict(
             Status.REJECTED,
             "not_open_yet",
             gettext_noop("Entry opens at the school's start time, %(time)s."),
             time=start_time.strftime("%H:%M"),
         )
-    closes = timezone.make_aware(datetime.datetime.combine(day, rules.day_closes_at))
-    if when >= closes:
+    if when >= window.closes:
         return _verdict(
             Status.REJECTED,
             "day_closed",
             gettext_noop("Entry for the day closed at %(time)s."),
             time=rules.day_closes_at.strftime("%H:%M"),
         )
-    on_time = (
-        when <= start + datetime.timedelta(minutes=rules.on_time_minutes)
-        and rules.opens_at <= when.time() <= rules.on_time_until
-    )
-    if on_time:
+    # From here on the phone says the capture was made inside the day's entry hours. Only the
+    # arrival proves anything: it can make a capture late, never on time.
+    if received_at >= window.closes:
+        return _after_close(rules, day, window)
+    captured_in_time = when <= window.on_time_until
+    if captured_in_time and received_at <= window.on_time_until + ARRIVAL_GRACE:
         return _verdict(Status.ACCEPTED, "on_time", gettext_noop("Received on time."))
+    if captured_in_time:
+        return _verdict(
+            Status.LATE,
+            "late_offline",
+            gettext_noop(
+                "Saved on the phone in time, but it reached the server after %(time)s: "
+                "counted as late (offline)."
+            ),
+            time=timezone.localtime(window.on_time_until).strftime("%H:%M"),
+        )
     return _verdict(Status.LATE, "late", gettext_noop("Received, but late."))
+
+
+def _after_close(rules: Rules, day: datetime.date, window: Window) -> Verdict:
+    """Received after the day's cut-off: by the phone's word captured that day, by the
+    server's clock only known to exist now. Held for an officer, or late, as the state sets."""
+    params = {"day": day.isoformat(), "time": timezone.localtime(window.closes).strftime("%H:%M")}
+    if rules.after_close == Status.HELD:
+        message = gettext_noop(
+            "Received after entry for %(day)s closed at %(time)s: held for an officer's review."
+        )
+    else:
+        message = gettext_noop(
+            "Received after entry for %(day)s closed at %(time)s: counted as late."
+        )
+    return Verdict(rules.after_close, "after_close", message, params)

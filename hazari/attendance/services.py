@@ -32,11 +32,12 @@ from hazari.accounts.models import User
 from hazari.accounts.roles import may_enter_attendance
 from hazari.attendance import store
 from hazari.attendance.checks import MEAL_CLASSES, Problem, check_content, school_day_facts
-from hazari.attendance.models import Capture, Status
+from hazari.attendance.models import Arrival, Capture, Status
 from hazari.attendance.rules import Rules, Verdict, judge_time, rules_along
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import SchoolFacts
 from hazari.schooldays.days import day_calendar
+from hazari.schooldays.timetables import start_time_along
 
 
 @dataclass(frozen=True)
@@ -216,11 +217,11 @@ def _judge(
             Status.REJECTED,
             "not_school_day",
             gettext_noop("%(day)s is not a school day: %(why)s."),
-            {"day": data.date.isoformat(), "why": status.label},
+            {"day": data.date.isoformat(), "why": status.lazy_label},
         )
     verdict = judge_time(
         rules=rules,
-        start_time=school.start_time,
+        start_time=start_time_along(school.chain, data.date, school.start_time),
         day=data.date,
         captured_at=data.captured_at,
         received_at=received_at,
@@ -285,7 +286,7 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
                 ),
                 capture,
                 report=verdict.status != Status.HELD,
-                on_time=verdict.status == Status.ACCEPTED,
+                arrival=Arrival.of_code(verdict.code),
             )
             if version is None:
                 raise _Raced

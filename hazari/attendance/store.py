@@ -13,8 +13,8 @@ A stored capture is these writes, in one transaction:
    transaction back and answers with the stored receipt. That check happens at the unique
    index, never as a check-then-insert.
 
-Then (6) the day record's `current` (and, for the first report, when it came and whether on
-time) is set, unless the version is held for review.
+Then (6) the day record's `current` (and, for the first report, when it came and how: on
+time, late, late offline, after the cut-off) is set, unless the version is held for review.
 
 A rejected capture is one statement: the capture alone.
 
@@ -33,7 +33,14 @@ from uuid import UUID
 from django.db import connection, models
 
 from hazari.attendance.checks import MEAL_CLASSES
-from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
+from hazari.attendance.models import (
+    Arrival,
+    Capture,
+    ClassPresence,
+    DayRecord,
+    StaffPresence,
+    Version,
+)
 from hazari.lib import prepared
 from hazari.lib.sql import Insert
 
@@ -165,28 +172,32 @@ def version_add(cursor, v: NewVersion) -> tuple[int, int]:
 
 
 def day_record_report(
-    cursor, *, record_id: int, version_id: int, reported_at: datetime.datetime, on_time: bool
+    cursor, *, record_id: int, version_id: int, reported_at: datetime.datetime, arrival: int
 ) -> None:
     """Make the version the one the reports use; the first report also sets when the school
-    reported and whether on time (expressions on the right see the row as it was)."""
+    reported, whether on time and how it arrived (expressions on the right see the row as it
+    was)."""
     quote = connection.ops.quote_name
     meta = DayRecord._meta
-    table, first, punctual, current, pk = (
+    table, first, punctual, came, current, pk = (
         quote(meta.db_table),
         quote("first_reported_at"),
         quote("on_time"),
+        quote("arrival"),
         quote("current_id"),
         quote("id"),
     )
     cursor.execute(
         f"UPDATE {table} SET {current} = %s, "  # noqa: S608 (names from the model)
         f"{first} = COALESCE({first}, %s), "
-        f"{punctual} = CASE WHEN {first} IS NULL THEN %s ELSE {punctual} END "
+        f"{punctual} = CASE WHEN {first} IS NULL THEN %s ELSE {punctual} END, "
+        f"{came} = CASE WHEN {first} IS NULL THEN %s ELSE {came} END "
         f"WHERE {pk} = %s",
         [
             version_id,
             meta.get_field("first_reported_at").get_db_prep_save(reported_at, connection),
-            on_time,
+            arrival == Arrival.ON_TIME,
+            arrival,
             record_id,
         ],
     )
@@ -241,7 +252,7 @@ def capture_insert(cursor, c: NewCapture) -> bool:
 
 
 def version_and_capture_add(
-    cursor, v: NewVersion, c: NewCapture, *, report: bool, on_time: bool
+    cursor, v: NewVersion, c: NewCapture, *, report: bool, arrival: int
 ) -> tuple[int, int] | None:
     """Writes 2–6: the version and its rows, the record's current version when `report`, and
     the capture pointing at the version. (version id, number); None when the capture's UUID is
@@ -254,7 +265,7 @@ def version_and_capture_add(
                 record_id=v.record_id,
                 version_id=version_id,
                 reported_at=v.captured_at,
-                on_time=on_time,
+                arrival=arrival,
             )
         stored = capture_insert(cursor, dataclasses.replace(c, version_id=version_id))
         return (version_id, number) if stored else None
@@ -267,7 +278,7 @@ def version_and_capture_add(
             *(list(column) for column in _columns(v.classes, 4)),
             *(list(column) for column in _columns(v.staff, 2)),
             *_CAPTURE.params(_capture_values(c))[:-1],  # the version id comes from v
-            *_report_params(v.captured_at, on_time, v.record_id, report),
+            *_report_params(v.captured_at, arrival, v.record_id, report),
         ],
     )
     row = cursor.fetchone()
@@ -278,9 +289,10 @@ def _columns(rows: list[tuple], width: int) -> list[tuple]:
     return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
-def _report_params(reported_at, on_time, record_id, report) -> list[object]:
+def _report_params(reported_at, arrival, record_id, report) -> list[object]:
     field = DayRecord._meta.get_field("first_reported_at")
-    return [field.get_db_prep_save(reported_at, connection), on_time, record_id, report]
+    on_time = arrival == Arrival.ON_TIME
+    return [field.get_db_prep_save(reported_at, connection), on_time, arrival, record_id, report]
 
 
 _PG_SQL: list[str] = []
@@ -318,7 +330,8 @@ def _pg_sql() -> str:
         f"ON CONFLICT ({quote('uuid')}) DO NOTHING RETURNING 1), "
         f"d AS (UPDATE {table(DayRecord)} AS r SET current_id = v.id, "
         "first_reported_at = COALESCE(r.first_reported_at, %s), "
-        "on_time = CASE WHEN r.first_reported_at IS NULL THEN %s ELSE r.on_time END "
+        "on_time = CASE WHEN r.first_reported_at IS NULL THEN %s ELSE r.on_time END, "
+        "arrival = CASE WHEN r.first_reported_at IS NULL THEN %s::smallint ELSE r.arrival END "
         "FROM v WHERE r.id = %s AND %s) "
         "SELECT v.id, v.number, EXISTS (SELECT 1 FROM k) FROM v"
     )

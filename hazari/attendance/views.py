@@ -28,13 +28,14 @@ from hazari.accounts.roles import Role, is_officer, may_enter_attendance, may_re
 from hazari.attendance import review
 from hazari.attendance.forms import AttendanceForm, ReviewForm, count_field, staff_field
 from hazari.attendance.models import Capture, DayRecord, Status, Version
-from hazari.attendance.rules import Rules, rules_for
+from hazari.attendance.rules import Rules, rules_for, window_for
 from hazari.attendance.services import MEAL_CLASSES, Receipt, capture_submit
 from hazari.lib.http import AuthedRequest
 from hazari.orgunits.models import School
 from hazari.registers.models import academic_year_of
 from hazari.registers.selectors import enrolment_table
 from hazari.schooldays.days import day_status
+from hazari.schooldays.timetables import start_time_on
 
 DEVICE = "web"
 HELD_PER_PAGE = 50
@@ -70,12 +71,11 @@ class Window:
 
     @classmethod
     def of(cls, rules: Rules, school: School, day: datetime.date) -> "Window":
-        start = datetime.datetime.combine(day, school.start_time)
-        until = (start + datetime.timedelta(minutes=rules.on_time_minutes)).time()
+        window = window_for(rules, start_time_on(school, day), day)
         return cls(
-            on_time_from=max(school.start_time, rules.opens_at),
-            on_time_until=min(until, rules.on_time_until),
-            closes_at=rules.day_closes_at,
+            on_time_from=timezone.localtime(window.opens).time(),
+            on_time_until=timezone.localtime(window.on_time_until).time(),
+            closes_at=timezone.localtime(window.closes).time(),
         )
 
 

@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from hazari.accounts.models import User
 from hazari.accounts.roles import Role
-from hazari.attendance.models import DayRecord, Status
+from hazari.attendance.models import Arrival, DayRecord, Status
 from hazari.attendance.rules import rules_along
 from hazari.demo.attendance_rows import Writer
 from hazari.lib.i18n import in_both_languages
@@ -60,6 +61,11 @@ WEEKDAY = {0: -0.015, 5: -0.025}  # Monday and Saturday
 # Shares of schools: weak (about half the children come), the same counts every day, everyone
 # present every day.
 WEAK, SAME, FULL = 0.05, 0.01, 0.008
+OFFLINE_SHARE = 0.02  # reports saved in time on the phone, uploaded hours later
+LATE_OFFLINE = gettext_noop(
+    "Saved on the phone in time, but it reached the server after %(time)s: counted as "
+    "late (offline)."
+)
 SAMPLE = 50  # at full scale, class rows and captures for one school in this many
 STAFF_MARKS = ("P", "A", "L", "D")
 STAFF_WEIGHTS = (88, 4, 6, 2)
@@ -293,9 +299,11 @@ def _profiles(state: OrgUnit, seed: int, today: datetime.date, everything: bool)
         own = sorted(c for c in classes.get(unit_id, []) if c[0] in taught)
         enrolled = (sum(c[1] for c in own), sum(c[2] for c in own), sum(c[3] for c in own))
         rules = rules_along([state.pk, district_id, block_id, cluster_id, unit_id])
+        # The window of hazari.attendance.rules.window_for: the band moves with the start.
         start = _minutes(start_time)
-        on_from = max(start, _minutes(rules.opens_at))
-        on_until = min(start + rules.on_time_minutes, _minutes(rules.on_time_until))
+        on_from = start
+        shift = start - _minutes(rules.opens_at)
+        on_until = min(start + rules.on_time_minutes, _minutes(rules.on_time_until) + shift)
         draw = rng.random()
         weak = draw < WEAK
         p = Profile(
@@ -389,6 +397,15 @@ def _day(
         version_id += 1
         captured = _at(day, minute)
         received = captured + datetime.timedelta(seconds=rng.uniform(2, 90))
+        # A few saved in time on a phone without network, uploaded hours later the same day:
+        # late (offline), as the server judges them.
+        offline = on_time and rng.random() < OFFLINE_SHARE
+        if offline:
+            wait = rng.uniform(p.on_until - minute + 5, p.closes - minute - 1)
+            offline = wait > 0 and not (today and minute + wait > now_minute)
+            if offline:
+                received = captured + datetime.timedelta(minutes=wait)
+                on_time = False
         status = Status.HELD if held else Status.ACCEPTED if on_time else Status.LATE
         current = None if held else version_id
         versions.append(
@@ -397,8 +414,9 @@ def _day(
         if p.detail:
             classes += [(version_id, *r) for r in rows]
             staff += [(version_id, pk, _mark(rng)) for pk in p.postings]
+            code = "late_offline" if offline else None
             captures.append(
-                _capture(rng, p, day, captured, received, status, version_id, messages, held)
+                _capture(rng, p, day, captured, received, status, version_id, messages, held, code)
             )
         later = minute + rng.uniform(30, 90)
         corrected = not held and rng.random() < 0.02 and later < p.closes
@@ -418,9 +436,19 @@ def _day(
                 captures.append(
                     _capture(rng, p, day, when, when, Status.LATE, version_id, messages, False)
                 )
-        records.append(
-            (record_id, p.id, day, current, None if held else captured, on_time and not held)
+        arrival = (
+            Arrival.NOT_REPORTED
+            if held
+            else Arrival.ON_TIME
+            if on_time
+            else Arrival.LATE_OFFLINE
+            if offline
+            else Arrival.LATE
         )
+        records.append(
+            (record_id, p.id, day, current, None if held else captured, on_time and not held,
+             int(arrival))
+        )  # fmt: skip
     writer.write(records, versions, classes, staff, captures)
     summary.records += sum(1 for r in records if r[3] is not None)
     summary.versions += len(versions)
@@ -507,9 +535,15 @@ def _meals(vid: int, p: Profile, day: datetime.date, fed: int) -> tuple[int | No
     return (round(fed * 0.95) if fed else None), "", ""
 
 
-def _capture(rng, p: Profile, day, captured, received, status, version_id, messages, held):
-    code = "wrong_clock" if held else "on_time" if status == Status.ACCEPTED else "late"
-    hindi, english = messages[code]
+def _capture(
+    rng, p: Profile, day, captured, received, status, version_id, messages, held, code=None
+):
+    code = code or ("wrong_clock" if held else "on_time" if status == Status.ACCEPTED else "late")
+    if code == "late_offline":  # rare: its message names the school's own window
+        until = f"{int(p.on_until) // 60:02d}:{int(p.on_until) % 60:02d}"
+        hindi, english = in_both_languages(LATE_OFFLINE, time=until)
+    else:
+        hindi, english = messages[code]
     offset = 125 * 60 if held else 0
     return (
         uuid.UUID(int=rng.getrandbits(128), version=4), p.id, day, p.head_id, HEAD,

@@ -22,7 +22,10 @@ from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPre
 
 # The columns of each table, in the order hazari.demo.attendance makes its tuples.
 TABLES: list[tuple[type[models.Model], list[str]]] = [
-    (DayRecord, ["id", "school_id", "date", "current_id", "first_reported_at", "on_time"]),
+    (
+        DayRecord,
+        ["id", "school_id", "date", "current_id", "first_reported_at", "on_time", "arrival"],
+    ),
     (
         Version,
         [

@@ -103,7 +103,9 @@ def test_bootstrap_has_everything_for_offline_work(w):
         "max_clock_skew_minutes": 15,
         "wrong_clock": "held",
         "meals_over_present": "rejected",
+        "after_close": "held",
     }
+    assert days["2026-07-15"]["start_time"] == "10:00"
     assert body["limits"]["max_captures_per_batch"] == MAX_CAPTURES_PER_BATCH
     assert body["limits"]["max_body_bytes"] == MAX_BODY_BYTES
     assert body["limits"]["meal_classes"] == list(range(1, 9))
@@ -184,7 +186,8 @@ def test_bootstrap_with_a_bad_school_id_is_422(w, school_id):
 def test_receipt_for_each_status(w):
     client = app_client(w.asha)
     on_time = capture_body(w)
-    late = capture_body(w, day=TUESDAY, when="11:30")  # offline yesterday, sent today
+    # Offline yesterday, sent today: after the day's cut-off, held for an officer.
+    late = capture_body(w, day=TUESDAY, when="11:30")
     sunday = capture_body(w, day=SUNDAY)
     invalid = capture_body(
         w,
@@ -203,7 +206,7 @@ def test_receipt_for_each_status(w):
     assert [r["uuid"] for r in receipts] == [c["uuid"] for c in (on_time, late, sunday, invalid)]
     assert [(r["status"], r["code"], r["version"]) for r in receipts] == [
         ("accepted", "on_time", 1),
-        ("late", "late", 1),
+        ("held", "after_close", 1),
         ("rejected", "not_school_day", None),
         ("rejected", "invalid", None),
     ]
@@ -237,7 +240,8 @@ def test_clock_offset_is_measured_and_corrects_the_verdict(w):
         slow = upload(
             app_client(w.asha), [capture_body(w, when="10:55")], sent_at=iso(DAY, "10:55")
         ).json()
-        # A right clock at 10:55 device time would have been on time.
+        # A right clock at 10:55 device time was captured in time, but it arrived at 11:05:
+        # late (offline), where the slow clock's capture was late by its own time.
         right = upload(
             app_client(w.hari),
             [
@@ -254,7 +258,10 @@ def test_clock_offset_is_measured_and_corrects_the_verdict(w):
     assert slow["clock_offset_seconds"] == 600
     assert (slow["receipts"][0]["status"], slow["receipts"][0]["code"]) == ("late", "late")
     assert right["clock_offset_seconds"] == 0
-    assert right["receipts"][0]["status"] == "accepted"
+    assert (right["receipts"][0]["status"], right["receipts"][0]["code"]) == (
+        "late",
+        "late_offline",
+    )
     capture = Capture.objects.get(pk=slow["receipts"][0]["uuid"])
     assert capture.clock_offset == 600
     assert capture.sent_at.isoformat() == "2026-07-15T05:25:00+00:00"

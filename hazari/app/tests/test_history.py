@@ -61,6 +61,8 @@ def test_thirty_days_newest_first_with_the_calendar(w):
 
 
 def test_reported_on_time_late_and_corrected_days(w):
+    # Yesterday's capture arrives today, after the cut-off: late, by this state's rule.
+    RuleSet.objects.create(unit=w.state, after_close="late")
     client = app_client(w.asha)
     yesterday = DAY - datetime.timedelta(days=1)
     late = capture_body(w, day=yesterday, when="12:30", meals=100)

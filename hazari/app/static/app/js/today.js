@@ -35,13 +35,18 @@ function keepDraft() {
 
 // --- What today looks like -----------------------------------------------------------------
 
+// The server's rule (hazari/attendance/rules.py, window_for): the day's start is the school's
+// own or a seasonal timetable's (the calendar day says which), and the state's on-time band
+// moves with it. Only a capture that reaches the server inside the window counts as on time.
 export function windowOf(boot, date) {
   const rules = boot.rules;
-  const start = clock.at(date, boot.school.start_time);
+  const day = boot.calendar.find((d) => d.date === date);
+  const start = clock.at(date, (day && day.start_time) || boot.school.start_time);
+  const shift = start - clock.at(date, rules.opens_at);
   return {
     start,
-    onTimeFrom: Math.max(start, clock.at(date, rules.opens_at)),
-    onTimeUntil: Math.min(start + rules.on_time_minutes * 60000, clock.at(date, rules.on_time_until)),
+    onTimeFrom: start,
+    onTimeUntil: Math.min(start + rules.on_time_minutes * 60000, clock.at(date, rules.on_time_until) + shift),
     closes: clock.at(date, rules.day_closes_at),
   };
 }
