@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
+from hazari.attendance.models import Arrival
 from hazari.dashboards.models import COUNT_FIELDS, NOT_SERVED_FIELDS, MealFlag
 
 
@@ -59,6 +60,10 @@ class Figures:
     not_served_other: int = 0
     meal_days_no_attendance: int = 0
     meal_days_fed_all: int = 0
+    meal_present_recorded: int = 0
+    late_offline: int = 0
+    after_close: int = 0
+    after_close_held: int = 0
 
     @classmethod
     def of(cls, row: Mapping[str, Any] | None) -> "Figures":
@@ -122,19 +127,32 @@ class Figures:
     def meal_days_not_served(self) -> int:
         return sum(getattr(self, f) for f in NOT_SERVED_FIELDS.values())
 
+    # A meal day without a meal figure is not a day on which nobody ate: the meal figures
+    # compare the days with one, and the others are counted apart ("not recorded").
+
+    @property
+    def meal_days_recorded(self) -> int:
+        return self.meal_days - self.meal_days_unrecorded
+
+    @property
+    def meal_present_unrecorded(self) -> int:
+        """Beneficiaries on the meal days without a meal figure."""
+        return self.meal_present - self.meal_present_recorded
+
     @property
     def meals_short(self) -> int:
-        """Beneficiaries (children present in classes 1–8) less meals served."""
-        return self.meal_present - self.meals_served
+        """Beneficiaries less meals served, over the meal days with a meal figure."""
+        return self.meal_present_recorded - self.meals_served
 
     @property
     def meals_share(self) -> float | None:
-        """Meals served ÷ beneficiaries, over the meal days."""
-        return percent(self.meals_served, self.meal_present)
+        """Meals served ÷ beneficiaries, over the meal days with a meal figure."""
+        return percent(self.meals_served, self.meal_present_recorded)
 
     @property
     def meal_days_served_share(self) -> float | None:
-        return percent(self.meal_days_served, self.meal_days)
+        """Days a meal was served ÷ meal days with a meal figure."""
+        return percent(self.meal_days_served, self.meal_days_recorded)
 
 
 def change(now: float | None, before: float | None) -> float | None:
@@ -158,6 +176,11 @@ def school_day_sums() -> dict:
     In the order Django resolves them: an aggregate's name hides the column of the same name
     from the aggregates after it, so those that read columns come first."""
     out: dict = _meal_sums()
+    out.update(
+        late_offline=_days(Q(reported=True, arrival=Arrival.LATE_OFFLINE)),
+        after_close=_days(Q(reported=True, arrival=Arrival.AFTER_CLOSE)),
+        after_close_held=_days(Q(held=True, arrival=Arrival.AFTER_CLOSE)),
+    )
     out.update({f: Sum(f) for f in COUNT_FIELDS[4:] if f not in out})
     out.update(
         schools_open=Count("*"),
@@ -181,6 +204,13 @@ def _meal_sums() -> dict:
         "meal_days_unrecorded": _days(meal_day & Q(meals_served__isnull=True, meals_reason="")),
         "meal_days_no_attendance": _days(Q(meal_flag=MealFlag.NO_ATTENDANCE)),
         "meal_days_fed_all": _days(meal_day & Q(meals_served=F("meal_enrolled"))),
+        "meal_present_recorded": Sum(
+            Case(
+                When(meal_day & Q(meals_served__isnull=False), then=F("meal_present")),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
     }
     for reason, field in NOT_SERVED_FIELDS.items():
         out[field] = _days(Q(reported=True, meals_reason=reason))

@@ -61,6 +61,17 @@ class Counts(models.Model):
     # days on which the meals equalled the enrolment of classes 1–8.
     meal_days_no_attendance = models.IntegerField(default=0)
     meal_days_fed_all = models.IntegerField(default=0)
+    # Beneficiaries on the meal days with a meal figure (meals served, or none with a
+    # reason): what the meals served are compared with. A day not yet recorded would
+    # otherwise count its children as not fed (hazari.dashboards.figures).
+    meal_present_recorded = models.IntegerField(default=0)
+    # How the first reports arrived (attendance.models.Arrival): received after the window
+    # though captured in time on the phone (counted in reported, as late); received after the
+    # day's cut-off, accepted as late or held for an officer's review, as the state's rule
+    # says (attendance.models.RuleSet.after_close).
+    late_offline = models.IntegerField(default=0)
+    after_close = models.IntegerField(default=0)
+    after_close_held = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -80,6 +91,7 @@ MEAL_FIELDS = [
     "not_served_other",
     "meal_days_no_attendance",
     "meal_days_fed_all",
+    "meal_present_recorded",
 ]
 # Why no meal was served (attendance.models.MealsNotServed), and the column counting it.
 NOT_SERVED_FIELDS = {
@@ -105,6 +117,9 @@ COUNT_FIELDS = [
     "staff_marked",
     "staff_present",
     *MEAL_FIELDS,
+    "late_offline",
+    "after_close",
+    "after_close_held",
 ]
 
 
@@ -115,6 +130,7 @@ class MealFlag(models.IntegerChoices):
     NOT_SERVED = 1  # reported, no meal served (with a reason)
     NO_ATTENDANCE = 2  # meals, but nobody present in classes 1–8 or nothing counted (held)
     FED_ALL = 3  # meals equal to the enrolment of classes 1–8
+    NOT_RECORDED = 4  # reported, a school with classes 1–8, and no meal figure
 
 
 class SchoolDay(models.Model):
@@ -150,6 +166,9 @@ class SchoolDay(models.Model):
     # What the meal flags need, as one small number (MealFlag); the partial indexes below
     # find an area's flagged days without reading its other days.
     meal_flag = models.SmallIntegerField(default=0)
+    # How the day's first report arrived (attendance.models.Arrival): the day record's on a
+    # reported day; "after the cut-off" on a day held for that reason; 0 otherwise.
+    arrival = models.SmallIntegerField(default=0)
 
     class Meta:
         indexes = [

@@ -4,21 +4,35 @@ download of any of its tables, so a file never holds more, or other, rows than t
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hazari.accounts import scope
 from hazari.accounts.models import User
+from hazari.attendance.models import Arrival
 from hazari.dashboards import charts, selectors
 from hazari.dashboards.figures import Figures
 from hazari.dashboards.periods import DAY, Period
 from hazari.dashboards.selectors import Row
 from hazari.dashboards.tables import Change, Link, Pct, Table
 from hazari.orgunits.models import Level, OrgUnit, School
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# How a reported day's first report arrived, as the school's day-by-day table says it.
+ARRIVAL_STATUS: dict[int, "StrOrPromise"] = {
+    Arrival.ON_TIME: gettext_lazy("Reported on time"),
+    Arrival.LATE: gettext_lazy("Reported late"),
+    Arrival.LATE_OFFLINE: gettext_lazy("Reported late (saved in time on the phone)"),
+    Arrival.AFTER_CLOSE: gettext_lazy("Reported late (received after the cut-off)"),
+}
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,8 @@ def today_page(user: User, unit: OrgUnit, day: datetime.date) -> dict:
             _("Schools open"),
             _("Reported on time"),
             _("Reported late"),
+            _("Late, saved in time on the phone"),
+            _("Received after the cut-off"),
             _("Waiting for review"),
             _("Not reported yet"),
             _("Reported %"),
@@ -274,6 +290,8 @@ def today_page(user: User, unit: OrgUnit, day: datetime.date) -> dict:
             f.schools_open,
             f.on_time,
             f.late,
+            f.late_offline,
+            f.after_close + f.after_close_held,
             f.held,
             f.not_reported,
             Pct(f.reporting),
@@ -473,9 +491,13 @@ def school_page(school: School, asked: Period, today: datetime.date) -> dict:
         if not d.status.open:
             status = d.status.label
         elif d.reported:
-            status = _("Reported on time") if d.on_time else _("Reported late")
+            status = str(ARRIVAL_STATUS.get(d.arrival, _("Reported late")))
         elif d.held:
-            status = _("Sent, waiting for review")
+            status = (
+                _("Received after the cut-off, waiting for review")
+                if d.arrival == Arrival.AFTER_CLOSE
+                else _("Sent, waiting for review")
+            )
         else:
             status = _("Not reported")
         reported = f is not None and d.reported

@@ -22,6 +22,8 @@ from django.db.models import Q
 
 from hazari.attendance.checks import MEAL_CLASSES
 from hazari.attendance.models import (
+    Arrival,
+    Capture,
     ClassPresence,
     DayRecord,
     StaffPresence,
@@ -142,7 +144,7 @@ SCHOOL_DAY_COLUMNS = (
     "school_id, date, state_id, district_id, block_id, cluster_id, reported, on_time, held, "
     "version_id, last_version_id, enrolled_boys, enrolled_girls, enrolled_third, "
     "present_boys, present_girls, present_third, staff_marked, staff_present, "
-    "meal_enrolled, meal_present, meals_served, meals_reason"
+    "meal_enrolled, meal_present, meals_served, meals_reason, arrival"
 )
 
 # A school-day's meal flag (models.MealFlag) from its other columns; the order decides when a
@@ -154,8 +156,13 @@ MEAL_FLAG_SQL = (
     "WHEN x.meals_served > 0 AND (NOT x.reported OR x.meal_present = 0) "
     f"THEN {NO_ATTENDANCE} "
     "WHEN x.reported AND x.meal_enrolled > 0 AND x.meals_served = x.meal_enrolled "
-    f"THEN {MealFlag.FED_ALL.value} ELSE {MealFlag.NONE.value} END"
+    f"THEN {MealFlag.FED_ALL.value} "
+    "WHEN x.reported AND x.meal_enrolled > 0 AND x.meals_served IS NULL "
+    f"THEN {MealFlag.NOT_RECORDED.value} ELSE {MealFlag.NONE.value} END"
 )
+# A meal day (reported, by a school with classes 1–8) with a meal figure: meals served, or
+# none with a reason ("not served" is stored as 0 meals with the reason).
+MEAL_RECORDED_SQL = "reported AND meal_enrolled > 0 AND meals_served IS NOT NULL"
 
 
 def rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
@@ -171,7 +178,7 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
     table = _table(SchoolDay)
     where, params = _stale_rows_where(area, "date = %s", [_date(day)])
     schools = _schools_sql(day, area)
-    version, record = _table(Version), _table(DayRecord)
+    version, record, capture = _table(Version), _table(DayRecord), _table(Capture)
     staff, enrolment = _table(StaffPresence), _table(Enrolment)
     first, last = MEAL_CLASSES[0], MEAL_CLASSES[-1]
     with connection.cursor() as cursor:
@@ -218,7 +225,14 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
             f"  SELECT h.meals_served FROM {version} h WHERE h.record_id = r.id "
             "   AND h.status = %s AND h.reviewed_by_id IS NULL ORDER BY h.id DESC LIMIT 1) "
             "END AS meals_served, "
-            "COALESCE(v.meals_not_served, '') AS meals_reason "
+            "COALESCE(v.meals_not_served, '') AS meals_reason, "
+            # A reported day's arrival is its record's; a held day's is "after the cut-off"
+            # when that is why it waits (the capture's verdict), nothing otherwise.
+            "CASE WHEN v.id IS NOT NULL THEN r.arrival "
+            "WHEN r.id IS NOT NULL AND EXISTS ("
+            f"  SELECT 1 FROM {version} h JOIN {capture} c ON c.version_id = h.id "
+            "   WHERE h.record_id = r.id AND h.status = %s AND h.reviewed_by_id IS NULL "
+            f"   AND c.code = %s) THEN {Arrival.AFTER_CLOSE.value} ELSE 0 END AS arrival "
             "FROM o "
             f"LEFT JOIN {record} r ON r.school_id = o.id AND r.date = %s "
             f"{_current_version_join(version)} "
@@ -230,6 +244,8 @@ def _rebuild_school_days(day: datetime.date, area: Area) -> set[int]:
                 Status.HELD.value,
                 StaffStatus.PRESENT.value,
                 Status.HELD.value,
+                Status.HELD.value,
+                "after_close",
                 _date(day),
             ],
         )
@@ -270,7 +286,7 @@ def _school_sums() -> str:
         "SUM(CASE WHEN held THEN 1 ELSE 0 END), "
         "SUM(enrolled_boys), SUM(enrolled_girls), SUM(enrolled_third), "
         "SUM(present_boys), SUM(present_girls), SUM(present_third), "
-        "SUM(staff_marked), SUM(staff_present), " + MEAL_SUMS_SQL
+        "SUM(staff_marked), SUM(staff_present), " + MEAL_SUMS_SQL + ", " + ARRIVAL_SUMS_SQL
     )
 
 
@@ -291,6 +307,16 @@ MEAL_SUMS_SQL = ", ".join(
         f"SUM(CASE WHEN meal_flag = {MealFlag.NO_ATTENDANCE.value} THEN 1 ELSE 0 END)",
         "SUM(CASE WHEN reported AND meal_enrolled > 0 AND meals_served = meal_enrolled "
         "THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {MEAL_RECORDED_SQL} THEN meal_present ELSE 0 END)",
+    ]
+)
+
+# late_offline, after_close and after_close_held (models.COUNT_FIELDS' last) from SchoolDay rows.
+ARRIVAL_SUMS_SQL = ", ".join(
+    [
+        f"SUM(CASE WHEN reported AND arrival = {Arrival.LATE_OFFLINE.value} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN reported AND arrival = {Arrival.AFTER_CLOSE.value} THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN held AND arrival = {Arrival.AFTER_CLOSE.value} THEN 1 ELSE 0 END)",
     ]
 )
 

@@ -520,6 +520,7 @@ class DayRow:
     reported: bool
     on_time: bool
     held: bool
+    arrival: int = 0  # attendance.models.Arrival
 
 
 def school_days(school: School, period: Period) -> list[DayRow]:
@@ -546,6 +547,7 @@ def school_days(school: School, period: Period) -> list[DayRow]:
                 bool(r and r["reported"]),
                 bool(r and r["on_time"]),
                 bool(r and r["held"]),
+                r["arrival"] if r else 0,
             )
         )
     return out

@@ -12,6 +12,10 @@ rollups give these series (hazari.dashboards); the rules are here, in one place:
 * `meals_equal_enrolment` — meals equal to the enrolment of classes 1–8 on at least
   `same_days` reported days in a row (default 5): every child fed, every day, is a report to
   check, as is attendance at 100 % day after day.
+* `not_recorded` — attendance reported on a meal day with no meal figure (neither meals served
+  nor a reason for none), on at least `unrecorded_days` days of the period (default 3), or on
+  every meal day of it: a school that never records its meals is one to ask, not one with
+  nothing wrong.
 """
 
 import datetime
@@ -32,12 +36,22 @@ class MealDay:
     def not_served(self) -> bool:
         return self.reported and (bool(self.reason) or self.meals == 0)
 
+    @property
+    def meal_day(self) -> bool:
+        """Reported by a school with children in classes 1–8."""
+        return self.reported and self.enrolled > 0
+
+    @property
+    def unrecorded(self) -> bool:
+        return self.meal_day and self.meals is None and not self.reason
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     run_days: int = 3
     month_days: int = 5
     same_days: int = 5
+    unrecorded_days: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,12 @@ def school_flags(days: Sequence[MealDay], limits: Limits = Limits()) -> list[Fla
         for run in _runs(days, _fed_everyone)
         if len(run) >= limits.same_days
     ]
+    unrecorded = [d for d in days if d.unrecorded]
+    if unrecorded and (
+        len(unrecorded) >= limits.unrecorded_days
+        or len(unrecorded) == sum(d.meal_day for d in days)
+    ):
+        flags.append(Flag("not_recorded", unrecorded[0].date, unrecorded[-1].date, len(unrecorded)))
     return sorted(flags, key=lambda f: (f.start, f.code, f.end))
 
 

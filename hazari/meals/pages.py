@@ -29,6 +29,7 @@ FLAG_LABELS = {
     "not_served_month": gettext_lazy("No meal, many days in the month"),
     "meals_without_attendance": gettext_lazy("Meals without attendance"),
     "meals_equal_enrolment": gettext_lazy("Meals equal to enrolment day after day"),
+    "not_recorded": gettext_lazy("Meals not recorded"),
 }
 FLAGGED_SHOWN = 100  # schools on the flags page; the download has them all
 
@@ -78,7 +79,7 @@ def overview(user: User, unit: OrgUnit, asked: Period, today: datetime.date, lim
         children.add(
             links[r.unit.pk],
             f.meal_days,
-            f.meal_present,
+            f.meal_present_recorded,
             f.meals_served,
             f.meals_short,
             Pct(f.meals_share),
@@ -185,6 +186,7 @@ def trend(unit: OrgUnit, end: datetime.date) -> Chart:
             _("Meals served"),
             _("Meals % of beneficiaries"),
             _("Days served %"),
+            _("Days not recorded"),
         ],
     )
     for day, f in points:
@@ -192,10 +194,11 @@ def trend(unit: OrgUnit, end: datetime.date) -> Chart:
             table.add(
                 day,
                 f.meal_days,
-                f.meal_present,
+                f.meal_present_recorded,
                 f.meals_served,
                 Pct(f.meals_share),
                 Pct(f.meal_days_served_share),
+                f.meal_days_unrecorded,
             )
     svg = charts.line(
         [formats.date_format(d, "j M") for d, _f in points],
@@ -231,16 +234,18 @@ def months(unit: OrgUnit, day: datetime.date, today: datetime.date) -> Chart:
             _("Meals served"),
             _("Meals % of beneficiaries"),
             _("Days not served"),
+            _("Days not recorded"),
         ],
     )
     for month, f in points:
         if f is not None and f.meal_days:
             table.add(
                 formats.date_format(month, "M Y"),
-                f.meal_present,
+                f.meal_present_recorded,
                 f.meals_served,
                 Pct(f.meals_share),
                 f.meal_days_not_served,
+                f.meal_days_unrecorded,
             )
     svg = charts.columns(
         [formats.date_format(m, "M") for m, _f in points],

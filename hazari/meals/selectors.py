@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from hazari.dashboards.models import MealFlag, SchoolDay
 from hazari.dashboards.periods import Period
 from hazari.meals.flags import Flag, Limits, MealDay, school_flags
@@ -60,13 +62,23 @@ def flagged(unit: OrgUnit, period: Period, limits: Limits) -> list[Flagged]:
     )
     days: dict[int, int] = defaultdict(int)
     fed_all: dict[int, int] = defaultdict(int)
+    unrecorded: dict[int, int] = defaultdict(int)
     children: dict[int, int] = {}
     for school_id, child_id, flag in marked:
         children[school_id] = child_id
         if flag == MealFlag.FED_ALL:
             fed_all[school_id] += 1
+        elif flag == MealFlag.NOT_RECORDED:
+            unrecorded[school_id] += 1
         else:
             days[school_id] += 1
+    # Days without a meal figure make a flag when there are enough of them, or when they are
+    # all the school's meal days (it never records its meals): count those of the others.
+    few = [s for s, n in unrecorded.items() if n < limits.unrecorded_days]
+    every = _meal_days_count(few, period)
+    for school_id, n in unrecorded.items():
+        if n >= limits.unrecorded_days or n == every.get(school_id):
+            days[school_id] += n
     # Meals equal to enrolment make a flag only as a run: look at the series of the schools
     # with enough such days (and no other flag) to have one.
     maybe = [s for s, n in fed_all.items() if n >= limits.same_days and s not in days]
@@ -77,6 +89,27 @@ def flagged(unit: OrgUnit, period: Period, limits: Limits) -> list[Flagged]:
     return sorted(
         (Flagged(s, children[s], n) for s, n in days.items()), key=lambda f: (-f.days, f.school_id)
     )
+
+
+def _meal_days_count(school_ids: list[int], period: Period) -> dict[int, int]:
+    """{school id: its meal days (reported, with classes 1–8) in the period}."""
+    out: dict[int, int] = {}
+    for i in range(0, len(school_ids), 500):
+        rows = (
+            SchoolDay.objects.filter(
+                school_id__in=school_ids[i : i + 500],
+                date__gte=period.start,
+                date__lte=period.end,
+                reported=True,
+                meal_enrolled__gt=0,
+            )
+            .order_by()
+            .values("school_id")
+            .annotate(n=Count("*"))
+            .values_list("school_id", "n")
+        )
+        out.update(rows)
+    return out
 
 
 def exceptions_by_child(unit: OrgUnit, period: Period, limits: Limits) -> dict[int, int]:

@@ -34,7 +34,7 @@ def _limits(request: AuthedRequest) -> Limits:
     """The flags' limits asked for on the page, each kept within 1–31 days."""
     default = Limits()
     values = {}
-    for name in ("run_days", "month_days", "same_days"):
+    for name in ("run_days", "month_days", "same_days", "unrecorded_days"):
         try:
             value = int(request.GET.get(name, getattr(default, name)))
         except ValueError:
@@ -104,6 +104,7 @@ def _show(
             "run_days": limits.run_days,
             "month_days": limits.month_days,
             "same_days": limits.same_days,
+            "unrecorded_days": limits.unrecorded_days,
         }
     )
     extra = {"limits": limits, "limit_range": LIMIT_RANGE, "keep": keep}

@@ -10,7 +10,7 @@ counted on reported days only.
 import datetime
 from collections import defaultdict
 
-from hazari.attendance.models import DayRecord, Status, Version
+from hazari.attendance.models import Arrival, Capture, DayRecord, Status, Version
 from hazari.dashboards.models import COUNT_FIELDS, NOT_SERVED_FIELDS
 from hazari.meals.flags import MealDay
 from hazari.orgunits.models import ANCESTOR_FIELDS, School
@@ -42,12 +42,22 @@ def school_day(school: School, day: datetime.date) -> dict | None:
         )
         if newest is not None and newest.meals_served:
             row["meal_days_no_attendance"] = 1
+        row["after_close_held"] = int(
+            Capture.objects.filter(
+                version__record=record,
+                version__status=Status.HELD,
+                version__reviewed_by__isnull=True,
+                code="after_close",
+            ).exists()
+        )
     if current is not None:
         enrolled = Enrolment.objects.filter(school=school, academic_year=academic_year_of(day))
         staff = list(current.staff.values_list("status", flat=True))
         row.update(
             reported=1,
             on_time=int(record.on_time),
+            late_offline=int(record.arrival == Arrival.LATE_OFFLINE),
+            after_close=int(record.arrival == Arrival.AFTER_CLOSE),
             enrolled_boys=sum(e.boys for e in enrolled),
             enrolled_girls=sum(e.girls for e in enrolled),
             enrolled_third=sum(e.third_gender for e in enrolled),
@@ -75,6 +85,7 @@ def meals(enrolled, current: Version) -> dict:
         "meal_days_unrecorded": int(meal_enrolled > 0 and served is None and not why),
         "meal_days_no_attendance": int(bool(served) and present == 0),
         "meal_days_fed_all": int(meal_enrolled > 0 and served == meal_enrolled),
+        "meal_present_recorded": present if meal_enrolled > 0 and served is not None else 0,
     }
     for reason, field in NOT_SERVED_FIELDS.items():
         out[field] = int(why == reason)

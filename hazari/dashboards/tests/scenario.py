@@ -94,6 +94,7 @@ class Send:
     wrong_clock: bool
     staff: str
     meals: str = "fed"  # a key of MEALS
+    hours: int = 0  # more hours before the server received it (late, saved in time offline)
 
 
 # What a head master says of the day's meals: (meals served as a share of the children present
@@ -163,6 +164,7 @@ events = st.lists(
             wrong_clock=st.sampled_from([False, False, False, True]),
             staff=st.text(alphabet=STAFF, min_size=2, max_size=2),
             meals=st.sampled_from(list(MEALS)),
+            hours=st.sampled_from([0, 0, 0, 3]),
         ),
         # Runs of days: meals not served day after day, or equal to the enrolment.
         st.builds(
@@ -266,7 +268,7 @@ def send(w, e: Send):
             meals_reason=why,
             meals_note="cook away" if why == "other" else "",
         ),
-        received_at=captured + datetime.timedelta(days=e.delay, minutes=1),
+        received_at=captured + datetime.timedelta(days=e.delay, hours=e.hours, minutes=1),
         clock_offset=offset,
         device_id="phone",
     )

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from hazari.attendance.models import RuleSet
 from hazari.dashboards import keep, pages, refresh, selectors
 from hazari.dashboards.models import RefreshState
 from hazari.dashboards.periods import Period
@@ -249,3 +250,61 @@ def test_far_away_dates_are_no_error(w, day):
     for url in (f"/dashboard/units/{w.state.pk}/", f"/meals/units/{w.state.pk}/flags/"):
         for kind in ("day", "week", "month"):
             assert english(w.sunita).get(f"{url}?period={kind}&date={day}").status_code == 200
+
+
+@pytest.fixture
+def arrivals(world, clock):
+    """Tuesday 14 July, day 8: A on time; B saved in time on the phone and received three
+    hours later; C and D received the next morning, after Tuesday's cut-off: C's held for
+    review (the default), D's accepted as late (its cluster's rule). Wednesday 15 July
+    ("today", 15:00): B again saved in time and received after the window."""
+    scenario.prepare(world)
+    RuleSet.objects.create(unit=world.cluster_z1, after_close="late")
+    RefreshState.objects.create(pk=1, days_from=scenario.START)
+    scenario.send(world, scenario.Send(0, 8, 0.8, 20, 0, False, "PP"))
+    scenario.send(world, scenario.Send(1, 8, 0.8, 20, 0, False, "PP", hours=3))
+    scenario.send(world, scenario.Send(2, 8, 0.8, 20, 1, False, "PP"))
+    scenario.send(world, scenario.Send(3, 8, 0.8, 20, 1, False, "PP"))
+    scenario.send(world, scenario.Send(1, 9, 0.8, 20, 0, False, "PP", hours=3))
+    refresh.refresh(now=NOW)
+    return world
+
+
+def test_officers_see_how_the_reports_arrived(arrivals):
+    w = arrivals
+    assert w.school_d.unit.parent_id == w.cluster_z1.pk
+    tuesday = Period.of("day", datetime.date(2026, 7, 14), datetime.date(2026, 7, 14))
+    now, _before = selectors.totals(w.state, tuesday, tuesday.before())
+    assert (now.reported, now.on_time, now.late, now.held) == (3, 1, 2, 1)
+    assert (now.late_offline, now.after_close, now.after_close_held) == (1, 1, 1)
+    html = page(w.sunita, f"/dashboard/units/{w.state.pk}/?period=day&date=2026-07-14")
+    assert (
+        "On time: 1; late: 2, of which saved in time on the phone and received after the "
+        "window: 1, received after the day's cut-off: 1. Received after the cut-off and "
+        "waiting for review: 1."
+    ) in html
+    # Today: B's report counts as late, saved in time on the phone.
+    html = page(w.sunita, f"/dashboard/units/{w.state.pk}/today/")
+    assert "saved in time on the phone: 1; received after the cut-off: 0" in html
+    # Each school's own days say it too.
+    week = "?period=week&date=2026-07-13"
+    assert "Reported late (saved in time on the phone)" in page(
+        w.sunita, f"/dashboard/schools/{w.school_b.pk}/{week}"
+    )
+    assert "Received after the cut-off, waiting for review" in page(
+        w.sunita, f"/dashboard/schools/{w.school_c.pk}/{week}"
+    )
+    assert "Reported late (received after the cut-off)" in page(
+        w.sunita, f"/dashboard/schools/{w.school_d.pk}/{week}"
+    )
+    # The table one level down, and its download.
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                english(w.sunita)
+                .get(f"/dashboard/units/{w.state.pk}/export/today-children.csv")
+                .content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[0][4:6] == ["Late, saved in time on the phone", "Received after the cut-off"]

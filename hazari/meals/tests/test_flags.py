@@ -52,6 +52,20 @@ def test_meals_with_nobody_present_and_meals_equal_to_enrolment():
     assert school_flags(fed[:4]) == []
 
 
+def test_a_school_that_never_records_its_meals_is_flagged():
+    # Attendance every day, the meal figure never: one day is enough when it is every day.
+    assert codes(school_flags([day(0, meals=None)])) == [("not_recorded", 1)]
+    # Two days of five not recorded: below the limit of three, and not every day.
+    days = [day(i, meals=None if i < 2 else 30) for i in range(5)]
+    assert codes(school_flags(days)) == []
+    days = [day(i, meals=None if i < 3 else 30) for i in range(5)]
+    assert codes(school_flags(days)) == [("not_recorded", 3)]
+    assert codes(school_flags(days, Limits(unrecorded_days=4))) == []
+    # Not reported at all, or no classes 1–8: nothing to record.
+    assert school_flags([MealDay(START, False, None, "", 0, 50)]) == []
+    assert school_flags([MealDay(START, True, None, "", 20, 0)]) == []
+
+
 def test_limits_are_configurable():
     days = [day(i, meals=0, reason="no_cook") for i in range(2)]
     assert codes(school_flags(days, Limits(run_days=2, month_days=2))) == [
@@ -107,13 +121,23 @@ def brute_force(days: list[MealDay], limits: Limits) -> set[tuple]:
         ]
         if len(month) >= limits.month_days:
             out.add(("not_served_month", month[0].date, month[-1].date, len(month)))
+    blank = [d for d in days if d.reported and d.enrolled > 0 and d.meals is None and not d.reason]
+    meal_days = [d for d in days if d.reported and d.enrolled > 0]
+    if blank and (len(blank) >= limits.unrecorded_days or blank == meal_days):
+        out.add(("not_recorded", blank[0].date, blank[-1].date, len(blank)))
     return out
 
 
-@given(raw=meal_days, run=st.integers(1, 4), month=st.integers(1, 6), same=st.integers(1, 4))
-def test_flags_equal_the_brute_force_computation(raw, run, month, same):
+@given(
+    raw=meal_days,
+    run=st.integers(1, 4),
+    month=st.integers(1, 6),
+    same=st.integers(1, 4),
+    unrecorded=st.integers(1, 5),
+)
+def test_flags_equal_the_brute_force_computation(raw, run, month, same, unrecorded):
     days = series(raw)
-    limits = Limits(run_days=run, month_days=month, same_days=same)
+    limits = Limits(run_days=run, month_days=month, same_days=same, unrecorded_days=unrecorded)
     flags = school_flags(days, limits)
     assert {(f.code, f.start, f.end, f.days) for f in flags} == brute_force(days, limits)
     assert len(flags) == len(set(flags))

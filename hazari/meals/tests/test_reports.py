@@ -8,8 +8,11 @@ from django.db.models import F
 from openpyxl import load_workbook
 
 from hazari.attendance.models import Status, Version
+from hazari.dashboards import refresh
 from hazari.dashboards import selectors as dash
+from hazari.dashboards.models import RefreshState
 from hazari.dashboards.periods import Period
+from hazari.dashboards.tests import scenario
 from hazari.dashboards.tests.test_views import english, page
 from hazari.imports.tests.helpers import logged_in
 from hazari.meals import selectors
@@ -140,3 +143,42 @@ def test_downloads_hold_the_tables_made_safe(w):
 def test_hindi_is_the_default(w):
     html = logged_in(w.sunita).get(f"/meals/units/{w.state.pk}/?{WEEK}").content.decode()
     assert "मध्याह्न भोजन" in html and "लाभार्थी" in html and "भोजन क्यों नहीं परोसा गया" in html
+
+
+@pytest.fixture
+def unrecorded(world, clock):
+    """Monday 6 July: A and B record their meals (everyone present is fed), C reports its
+    attendance without a meal figure (not yet, or never)."""
+    scenario.prepare(world)
+    RefreshState.objects.create(pk=1, days_from=scenario.START)
+    scenario.send(world, scenario.Send(0, 0, 0.8, 20, 0, False, "PP", "fed"))
+    scenario.send(world, scenario.Send(1, 0, 0.9, 20, 0, False, "PP", "fed"))
+    scenario.send(world, scenario.Send(2, 0, 0.7, 20, 0, False, "PP", "none"))
+    refresh.refresh(now=NOW)
+    return world
+
+
+def test_a_day_without_a_meal_figure_is_not_a_day_nobody_ate(unrecorded):
+    w = unrecorded
+    monday = Period.of("day", scenario.START, scenario.START)
+    now, _before = dash.totals(w.state, monday, monday.before())
+    fed = counted_versions([w.school_a, w.school_b]).filter(record__date=scenario.START)
+    blank = counted_versions([w.school_c]).get(record__date=scenario.START)
+    # The meals are compared with the children of the days that have a meal figure: every
+    # child present was fed, nobody is missing a meal.
+    assert now.meal_present_recorded == sum(v.present_meal_classes for v in fed)
+    assert now.meals_served == now.meal_present_recorded
+    assert now.meals_share == 100.0 and now.meals_short == 0
+    assert now.meal_days_served_share == 100.0
+    # The day without one is counted apart, with its children.
+    assert now.meal_days_unrecorded == 1
+    assert now.meal_present_unrecorded == blank.present_meal_classes > 0
+    # And it is a flag: a school that never records its meals is one to ask.
+    found = selectors.flagged(w.state, monday, Limits())
+    assert [f.school_id for f in found] == [w.school_c.pk]
+    html = page(w.sunita, f"/meals/units/{w.state.pk}/?period=day&date=2026-07-06")
+    assert '<span class="tile-value" data-testid="exceptions">1</span>' in html
+    assert '<span class="tile-value" data-testid="days-not-recorded">1</span>' in html
+    assert '<span class="tile-value" data-testid="meals-served">' in html
+    flags = page(w.sunita, f"/meals/units/{w.state.pk}/flags/?period=day&date=2026-07-06")
+    assert '<span data-testid="flagged-count">1</span>' in flags and "Meals not recorded" in flags
