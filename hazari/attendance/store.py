@@ -27,6 +27,7 @@ depends on the record it returns.
 
 import dataclasses
 import datetime
+import json
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -337,3 +338,49 @@ def _pg_sql() -> str:
     )
     _PG_SQL.append(sql)
     return sql
+
+
+# --- Reading a stored capture's receipt ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCapture:
+    content_hash: str
+    status: str
+    code: str
+    message_hi: str
+    message_en: str
+    errors: list[dict]
+    version: int | None  # the day's version number it made, when stored
+
+
+_RECEIPT_SQL: list[str] = []
+
+
+def _receipt_sql() -> str:
+    if not _RECEIPT_SQL:
+        quote = connection.ops.quote_name
+        c, v = (quote(m._meta.db_table) for m in (Capture, Version))
+        _RECEIPT_SQL.append(
+            "SELECT c.content_hash, c.status, c.code, c.message_hi, c.message_en, c.errors, "  # noqa: S608
+            f"v.number FROM {c} c LEFT JOIN {v} v ON v.id = c.version_id WHERE c.uuid = %s"
+        )
+    return _RECEIPT_SQL[0]
+
+
+def stored_capture(cursor, capture_id: UUID) -> StoredCapture | None:
+    """What was stored under the UUID, for its receipt: one read by the primary key (the
+    capture's version through its own primary key), prepared on PostgreSQL."""
+    uuid_field = Capture._meta.get_field("uuid")
+    prepared.execute(
+        cursor,
+        "hazari_capture_receipt",
+        _receipt_sql(),
+        [uuid_field.get_db_prep_value(capture_id, connection)],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    # JSON text on both databases (Django loads PostgreSQL's jsonb as text too).
+    errors = json.loads(row[5]) if isinstance(row[5], str) else row[5]
+    return StoredCapture(row[0], row[1], row[2], row[3], row[4], errors or [], row[6])

@@ -278,6 +278,15 @@ def test_same_uuid_same_content_returns_the_same_receipt_and_changes_nothing(w):
     assert Capture.objects.count() == 1 and Version.objects.count() == 1
 
 
+def test_a_resend_costs_the_token_and_one_read(w, django_assert_num_queries):
+    client = app_client(w.asha)
+    data = capture_body(w)
+    first = upload(client, [data]).json()["receipts"]
+    with django_assert_num_queries(2):  # the token (and its user), the stored receipt
+        again = upload(client, [data]).json()["receipts"]
+    assert again == first
+
+
 def test_same_instant_written_otherwise_is_the_same_capture(w):
     client = app_client(w.asha)
     data = capture_body(w)

@@ -80,6 +80,31 @@ def test_same_uuid_other_content_is_a_conflict(w):
     assert Version.objects.get().present_boys == 75
 
 
+def test_a_resend_is_answered_from_the_stored_receipt_in_one_read(w, django_assert_num_queries):
+    # Before any check: a resend days later, after the day's cut-off, is answered with the
+    # receipt it got, as is one of a capture that was rejected, and a changed one conflicts.
+    data = capture(w)
+    first = submit(w, data)
+    late = (DAY + datetime.timedelta(days=2)).isoformat()
+    with django_assert_num_queries(1):
+        again = capture_submit(
+            user=w.asha,
+            data=data,
+            received_at=at("18:00", datetime.date.fromisoformat(late)),
+            device_id="phone-1",
+        )
+    assert again == first
+    rejected = capture(w, present=999)
+    refused = submit(w, rejected)
+    assert refused.code == "invalid"
+    with django_assert_num_queries(1):
+        assert submit(w, rejected, received="12:00") == refused
+    with django_assert_num_queries(1):
+        conflict = submit(w, capture(w, present=10, capture_id=data.uuid))
+    assert (conflict.status, conflict.code) == ("rejected", "conflict")
+    assert Capture.objects.count() == 2 and Version.objects.count() == 1
+
+
 def test_correction_needs_a_reason_and_makes_version_two(w):
     submit(w, capture(w))
     no_reason = submit(w, capture(w, present=14, when="11:30"), received="11:31")
@@ -211,11 +236,12 @@ def test_a_rule_override_saved_applies_at_once(w, world):
 def test_a_first_capture_takes_few_statements(w, django_assert_max_num_queries):
     submit(w, capture(w))  # loads the day's calendar and the rule overrides
     other = capture(w, day=DAY - datetime.timedelta(days=1))  # a new school-day
-    # school, enrolment + postings, then in a transaction: day record, version, class rows,
+    # the UUID looked up (a resend?), school, enrolment + postings, then in a transaction: day
+    # record, version, class rows,
     # staff rows, the record's current version, the capture (with savepoints on SQLite and
     # PostgreSQL alike: the atomic block may be nested in a test's transaction) — and the
     # calendar of that other day (three queries, once a process).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         receipt = submit(w, other, received="10:31")
     assert receipt.status in ("accepted", "late", "rejected")
 
