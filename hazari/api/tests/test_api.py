@@ -54,3 +54,11 @@ def test_openapi_document_is_published(world):
     spec = response.json()
     assert spec["info"]["version"] == "1"
     assert "/api/v1/units/{unit_id}" in spec["paths"]
+
+
+def test_huge_unit_ids_in_the_path_are_404_not_an_overflow(world):
+    # SQLite cannot bind an integer past 64 bits; the raw SQL of unit_in_area answered 500.
+    client = client_for(world.bhavna)
+    assert client.get(f"/api/v1/units/{2**80}").status_code == 404
+    assert client.get(f"/api/v1/units/{-(2**70)}/children").status_code == 404
+
