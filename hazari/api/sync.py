@@ -125,7 +125,15 @@ def _own_school_id(user: User) -> int | None:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ValidationErrorOut,
+        429: ErrorOut,
+    },
     tags=["auth"],
     summary="Log the app in: a token for every other call",
 )
@@ -166,7 +174,13 @@ def token_delete(request: AuthedRequest):
 @router.post(
     "/users/{user_id}/tokens/revoke",
     auth=[token_auth, django_auth],
-    response={200: RevokedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: RevokedOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     tags=["auth"],
     summary="End every app log-in of a user (the user, or an officer above them)",
 )
