@@ -9,10 +9,9 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import django_auth
 
 from hazari.accounts import scope
-from hazari.api.auth import token_auth
+from hazari.api.auth import session_auth, token_auth
 from hazari.api.schemas import MAX_BODY_BYTES, ErrorOut, MeOut, UnitOut, ValidationErrorOut
 from hazari.lib.http import AuthedRequest
 from hazari.lib.i18n import in_both_languages
@@ -41,7 +40,7 @@ api = NinjaAPI(
     "with POST /api/v1/auth/token and sends `Authorization: Bearer <token>`; the web pages' "
     "session works for the endpoints not tagged sync.",
     urls_namespace="api-v1",
-    auth=[token_auth, django_auth],
+    auth=[token_auth, session_auth],
     parser=JsonParser(),
 )
 

@@ -28,13 +28,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Query, Router, Status
-from ninja.security import django_auth
 
 from hazari.accounts import scope
 from hazari.accounts.models import User, normalize_user_id
 from hazari.accounts.roles import SCHOOL_ROLES, may_revoke_tokens
 from hazari.accounts.services import token_issue, token_revoke, tokens_revoke_for
-from hazari.api.auth import token_auth
+from hazari.api.auth import session_auth, token_auth
 from hazari.api.schemas import (
     MAX_BODY_BYTES,
     MAX_CAPTURES_PER_BATCH,
@@ -173,7 +172,7 @@ def token_delete(request: AuthedRequest):
 
 @router.post(
     "/users/{user_id}/tokens/revoke",
-    auth=[token_auth, django_auth],
+    auth=[token_auth, session_auth],
     response={
         200: RevokedOut,
         401: ErrorOut,
