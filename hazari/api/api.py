@@ -9,11 +9,10 @@ from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import django_auth
 
 from hazari.accounts import scope
-from hazari.api.auth import token_auth
-from hazari.api.schemas import MAX_BODY_BYTES, ErrorOut, MeOut, UnitOut
+from hazari.api.auth import session_auth, token_auth
+from hazari.api.schemas import MAX_BODY_BYTES, ErrorOut, MeOut, UnitOut, ValidationErrorOut
 from hazari.lib.http import AuthedRequest
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import Level, OrgUnit
@@ -41,7 +40,7 @@ api = NinjaAPI(
     "with POST /api/v1/auth/token and sends `Authorization: Bearer <token>`; the web pages' "
     "session works for the endpoints not tagged sync.",
     urls_namespace="api-v1",
-    auth=[token_auth, django_auth],
+    auth=[token_auth, session_auth],
     parser=JsonParser(),
 )
 
@@ -147,7 +146,7 @@ def unit_out(unit: OrgUnit) -> UnitOut:
     )
 
 
-@api.get("/me", response=MeOut, summary="Who is logged in")
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Who is logged in")
 def me(request: AuthedRequest):
     user = request.user
     return MeOut(
@@ -159,14 +158,18 @@ def me(request: AuthedRequest):
     )
 
 
-@api.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="One org unit")
+@api.get(
+    "/units/{unit_id}",
+    response={200: UnitOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="One org unit",
+)
 def unit_detail(request: AuthedRequest, unit_id: int):
     return unit_out(scope.unit_for(request.user, unit_id))
 
 
 @api.get(
     "/units/{unit_id}/children",
-    response={200: list[UnitOut], 404: ErrorOut},
+    response={200: list[UnitOut], 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="The units one level below",
 )
 def unit_children(request: AuthedRequest, unit_id: int):

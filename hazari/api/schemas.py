@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from hazari.lib.i18n import in_both_languages
 
@@ -69,13 +69,24 @@ EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 
 
+# The schema says the years allowed with a pattern: the year as written, whatever the offset.
+# The whole date (and time) is spelled out, as "format" says it, so that a generator drawing
+# from the pattern (a client's tests, the fuzz: test_fuzz.py) draws dates.
+_DATE = r"(19[7-9][0-9]|20[0-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = rf"^{_DATE}$"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+_OFFSET = r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+DATE_TIME_PATTERN = rf"^{_DATE}[Tt]{_TIME}{_OFFSET}$"
+
+
 def _aware(value: datetime.datetime) -> datetime.datetime:
     """A time without an offset is India time; every time is kept in India time, so that the
-    same instant written as 05:00Z or 10:30+05:30 makes the same capture."""
+    same instant written as 05:00Z or 10:30+05:30 makes the same capture. The year is judged
+    as written (the schema's pattern can say no more)."""
+    if not EARLIEST.year <= value.year < LATEST.year:
+        raise ValueError("must lie between 1970 and 2099")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    if not EARLIEST <= value < LATEST:
-        raise ValueError("must lie between 1970 and 2099")
     return timezone.localtime(value)
 
 
@@ -87,7 +98,13 @@ def _text(value: object) -> object:
     return value
 
 
-DeviceTime = Annotated[datetime.datetime, BeforeValidator(_text), AfterValidator(_aware)]
+# The schemas say the years with a pattern, so that a client (and the fuzz) knows them.
+DeviceTime = Annotated[
+    datetime.datetime,
+    BeforeValidator(_text),
+    AfterValidator(_aware),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}),
+]
 
 
 def _in_range(value: datetime.date) -> datetime.date:
@@ -96,7 +113,12 @@ def _in_range(value: datetime.date) -> datetime.date:
     return value
 
 
-Day = Annotated[datetime.date, BeforeValidator(_text), AfterValidator(_in_range)]
+Day = Annotated[
+    datetime.date,
+    BeforeValidator(_text),
+    AfterValidator(_in_range),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 
 
 def _storable(value: str) -> str:
@@ -111,7 +133,22 @@ def _storable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_storable)]
+# The schema says "no NUL" (a lone surrogate cannot be written in a JSON Schema pattern).
+Text = Annotated[
+    str,
+    AfterValidator(_storable),
+    Field(json_schema_extra={"pattern": r"^[^\x00]*$"}),
+]
+
+
+def _number(value: object) -> object:
+    """A count or an ID is a number: pydantic would read true and false as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_number)]
 
 
 # --- Log-in -------------------------------------------------------------------------------
@@ -237,14 +274,14 @@ class BootstrapOut(Schema):
 
 
 class ClassCountIn(Schema):
-    class_no: int = Field(ge=1, le=12)
-    boys: int = Field(ge=0, le=MAX_COUNT)
-    girls: int = Field(ge=0, le=MAX_COUNT)
-    third_gender: int = Field(0, ge=0, le=MAX_COUNT)
+    class_no: Int = Field(ge=1, le=12)
+    boys: Int = Field(ge=0, le=MAX_COUNT)
+    girls: Int = Field(ge=0, le=MAX_COUNT)
+    third_gender: Int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class StaffMarkIn(Schema):
-    posting_id: int = Field(ge=1, le=MAX_ID)
+    posting_id: Int = Field(ge=1, le=MAX_ID)
     status: Literal["P", "A", "L", "D"] = Field(
         description="Present, absent, on leave, on official duty."
     )
@@ -255,15 +292,17 @@ MealReason = Literal["no_grain", "no_cook", "no_fuel_funds", "local_holiday", "o
 
 class CaptureItemIn(Schema):
     uuid: UUID = Field(description="Made by the app when the capture is saved; never reused.")
-    school_id: int = Field(ge=1, le=MAX_ID)
+    school_id: Int = Field(ge=1, le=MAX_ID)
     date: Day
     captured_at: DeviceTime = Field(description="When it was saved, by the phone's clock.")
     classes: list[ClassCountIn] = Field(max_length=12)
     staff: list[StaffMarkIn] = Field(max_length=500)
-    meals_served: int | None = Field(
+    # The bounds before the validator: after it, pydantic would write them into the schema as
+    # "ge" and "le", which JSON Schema does not know.
+    meals_served: (
+        Annotated[int, Field(ge=0, le=MAX_COUNT * 12), BeforeValidator(_number)] | None
+    ) = Field(
         None,
-        ge=0,
-        le=MAX_COUNT * 12,
         description="Mid-day meals served (schools with classes 1–8); 0 with meals_reason "
         "when none was served.",
     )

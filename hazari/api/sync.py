@@ -28,13 +28,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Query, Router, Status
-from ninja.security import django_auth
 
 from hazari.accounts import scope
 from hazari.accounts.models import User, normalize_user_id
 from hazari.accounts.roles import SCHOOL_ROLES, may_revoke_tokens
 from hazari.accounts.services import token_issue, token_revoke, tokens_revoke_for
-from hazari.api.auth import token_auth
+from hazari.api.auth import session_auth, token_auth
 from hazari.api.schemas import (
     MAX_BODY_BYTES,
     MAX_CAPTURES_PER_BATCH,
@@ -125,7 +124,15 @@ def _own_school_id(user: User) -> int | None:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ValidationErrorOut,
+        429: ErrorOut,
+    },
     tags=["auth"],
     summary="Log the app in: a token for every other call",
 )
@@ -165,8 +172,14 @@ def token_delete(request: AuthedRequest):
 
 @router.post(
     "/users/{user_id}/tokens/revoke",
-    auth=[token_auth, django_auth],
-    response={200: RevokedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=[token_auth, session_auth],
+    response={
+        200: RevokedOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     tags=["auth"],
     summary="End every app log-in of a user (the user, or an officer above them)",
 )

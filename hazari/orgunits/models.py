@@ -237,9 +237,16 @@ class School(models.Model):
         return class_range(self.category, self.lowest_class_override, self.highest_class_override)
 
 
+# The range of a 64-bit primary key. The ORM's lookups match nothing outside it; the raw SQL
+# below must say so itself (SQLite cannot even bind such a number: OverflowError).
+_MIN_PK, _MAX_PK = -(2**63), 2**63 - 1
+
+
 def school_facts(pk: int) -> SchoolFacts | None:
     """The school as the capture upload needs it: one query, no ORM compilation (the upload's
     hot path). The SQL is built once per database vendor."""
+    if not _MIN_PK <= pk <= _MAX_PK:
+        return None
     sql = _FACTS_SQL.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
@@ -269,6 +276,8 @@ def unit_in_area(pk: int, area: OrgUnit) -> OrgUnit | None:
     loaded (unit.state, unit.district, …: the way down to it, for the crumbs). One query and
     no ORM compilation: every dashboard page opens a unit, and the same with
     select_related on the four ancestors costs ~2 ms of CPU to compile, ten times the query."""
+    if not _MIN_PK <= pk <= _MAX_PK:
+        return None
     key = (connection.vendor, area.level)
     sql = _IN_AREA_SQL.get(key)
     if sql is None:

@@ -3,6 +3,7 @@
 import contextlib
 import datetime
 import json
+import re
 import uuid
 from unittest import mock
 
@@ -513,6 +514,17 @@ def test_malformed_json_is_400(w):
             "captures[0].staff[0].posting_id",
         ),
         (lambda b: b["captures"][0].update(meals_served=-5), "captures[0].meals_served"),
+        # pydantic reads true and false as 1 and 0; the schema says integer (found by the fuzz).
+        (lambda b: b["captures"][0].update(meals_served=False), "captures[0].meals_served"),
+        (lambda b: b["captures"][0].update(school_id=True), "captures[0].school_id"),
+        (
+            lambda b: b["captures"][0]["classes"][1].update(boys=True),
+            "captures[0].classes[1].boys",
+        ),
+        (
+            lambda b: b["captures"][0]["staff"][0].update(posting_id=True),
+            "captures[0].staff[0].posting_id",
+        ),
         (lambda b: b["captures"][0].update(reason="x" * 301), "captures[0].reason"),
         (lambda b: b.update(device_id="d" * 65), "device_id"),
         (lambda b: b.update(device_id="d\x00"), "device_id"),  # PostgreSQL text cannot hold NUL
@@ -532,6 +544,46 @@ def test_schema_errors_are_422_naming_the_field(w, change, field):
     assert field in [e["field"] for e in result["errors"]], result["errors"]
     assert all(e["msg"] for e in result["errors"])
     assert not Capture.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("when", "taken"),
+    [
+        ("1970-01-01T00:00:00+05:30", True),  # 1969 in UTC: the year is judged as written
+        ("2099-12-31T23:30:00-05:00", True),  # 2100 in UTC, likewise
+        ("1969-12-31T23:59:59Z", False),
+        ("2100-01-01T00:00:00+05:30", False),
+        ("0358-11-14T05:05:57.1-09:33", False),
+    ],
+)
+def test_the_schema_says_which_years_the_server_takes(w, when, taken):
+    """The published pattern and the server agree: the fuzz sent times of the year 358 that
+    the schema allowed and the server refused."""
+    spec = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for field in ("sent_at", "captured_at"):
+        schema = spec["SingleCaptureIn"]["properties"][field]
+        assert bool(re.search(schema["pattern"], when)) == taken
+    day = when[:10]
+    assert bool(re.search(spec["CaptureItemIn"]["properties"]["date"]["pattern"], day)) == taken
+    body = {**capture_body(w), "captured_at": when, "sent_at": when, "date": day}
+    response = post_json(app_client(w.asha), "/api/v1/sync/capture", body)
+    if taken:  # a receipt: judged as a capture (rejected, here), not refused as a request
+        assert "uuid" in response.json(), response.content
+    else:
+        fields = {e["field"] for e in assert_bilingual_error(response, 422, "invalid")["errors"]}
+        assert fields == {"sent_at", "captured_at", "date"}
+
+
+def test_the_schema_says_text_holds_no_nul(w):
+    """A NUL is refused (PostgreSQL cannot store it): the schema says so with a pattern."""
+    spec = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name, field in [
+        ("TokenIn", "password"),
+        ("UploadIn", "device_id"),
+        ("CaptureItemIn", "reason"),
+    ]:
+        pattern = spec[name]["properties"][field]["pattern"]
+        assert re.search(pattern, "re-count") and not re.search(pattern, "re\x00count")
 
 
 @pytest.mark.parametrize("raw", ["", "null", "[]", "42", '"text"', "{}"])

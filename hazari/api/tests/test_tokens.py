@@ -250,3 +250,29 @@ def test_only_an_officer_above_may_revoke(w, actor, target, status):
     if status != 200:
         assert response.json()["code"] == {403: "forbidden", 404: "not_found"}[status]
         assert bearer(raw).get("/api/v1/me").status_code == 200
+
+
+def test_revoke_with_a_dead_token_is_401_not_a_csrf_403(w):
+    # The CSRF check is for a logged-in session; without one the answer is "log in first".
+    raw, _ = token_issue(user=w.asha)
+    bearer(raw).delete("/api/v1/auth/token")
+    for client in (
+        Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}"),
+        Client(enforce_csrf_checks=True),
+    ):
+        client.cookies["sessionid"] = "made-up"
+        response = revoke(client, w.asha)
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_logged_in"
+
+
+def test_revoke_from_the_web_session_still_needs_the_csrf_token(w):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(w.dinesh)
+    response = revoke(client, w.asha)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    client.get("/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(f"/api/v1/users/{w.asha.pk}/tokens/revoke", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
