@@ -354,9 +354,16 @@ class Phone:
     staff: list[dict]
     open_days: list[datetime.date]
     meal_school: bool
+    # How far the phone's clock is off. Off by more than the rules allow (15 minutes), its
+    # captures are held for an officer's review: versions that do not become current.
+    clock_skew: datetime.timedelta = datetime.timedelta(0)
+
+
+WRONG_CLOCK = datetime.timedelta(hours=-2)
 
 
 def log_in_phones(server: Server) -> list[Phone]:
+    """Each head master's phone logs in and bootstraps; the first phone's clock is wrong."""
     phones = []
     for i, user_id in enumerate(server.state["head_masters"]):
         status, out = http(
@@ -386,6 +393,7 @@ def log_in_phones(server: Server) -> list[Phone]:
                 open_days=sorted(open_days),
                 meal_school=bool(boot["limits"]["meal_classes"])
                 and any(c in boot["limits"]["meal_classes"] for c in boot["school"]["classes"]),
+                clock_skew=WRONG_CLOCK if i == 0 else datetime.timedelta(0),
             )
         )
     return phones
@@ -442,7 +450,7 @@ def make_captures(phones: list[Phone], n: int, rng: random.Random) -> list[Captu
             "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "school_id": phone.school_id,
             "date": day.isoformat(),
-            "captured_at": captured.isoformat(),
+            "captured_at": (captured + phone.clock_skew).isoformat(),
             "classes": classes,
             "staff": staff,
             "reason": "" if rng.random() < 0.1 else f"count {rng.randint(1, 10**6)}",
@@ -593,15 +601,15 @@ class Load:
     # One phone.
 
     def _body(self, job: Job) -> bytes:
-        sent_at = datetime.datetime.now(datetime.UTC).isoformat()
+        phone = job.captures[0].phone
+        sent_at = (datetime.datetime.now(datetime.UTC) + phone.clock_skew).isoformat()
         if job.single:
             payload: dict = {**job.captures[0].item, "sent_at": sent_at, "device_id": "faults"}
             path = "/api/v1/sync/capture"
         else:
             payload = {"sent_at": sent_at, "captures": [c.item for c in job.captures]}
             path = "/api/v1/sync/captures"
-        token = job.captures[0].phone.token
-        return request_bytes("POST", path, json.dumps(payload).encode(), token)
+        return request_bytes("POST", path, json.dumps(payload).encode(), phone.token)
 
     def _take_answer(self, job: Job, status: int, body: bytes) -> bool:
         """Record the receipts of an answer; False when the phone must send again."""

@@ -2,13 +2,16 @@
 connections are cut, requests duplicated and workers killed; the store must equal the
 receipts."""
 
+import os
+
 import pytest
 from harness import Faults, Server, run
 
 pytestmark = pytest.mark.faults
 
-N = 400
-SEED = 14
+# More, or another draw of the faults: HAZARI_FAULTS_N=2000 HAZARI_FAULTS_SEED=7 pytest -s …
+N = int(os.environ.get("HAZARI_FAULTS_N", "400"))
+SEED = int(os.environ.get("HAZARI_FAULTS_SEED", "14"))
 
 
 def test_no_capture_lost_or_duplicated_under_faults_on_sqlite():
@@ -22,6 +25,6 @@ def test_no_capture_lost_or_duplicated_under_faults_on_sqlite():
     f = figures["faults"]
     assert f["cut_closed"] and f["cut_reset"] and f["duplicate_at_once"], figures
     assert f["duplicate_later"] and f["worker_sigkill"] >= 3, figures
-    assert found.versions >= N // 2, figures
+    assert found.versions >= N // 2 and figures["receipts"].get("held"), figures
     # SQLite has no restart to excuse an error: a 5xx is a bug.
     assert load.tally.server_errors == 0, log
