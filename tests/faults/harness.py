@@ -479,7 +479,8 @@ class Faults:
     duplicate_at_once: float = 0.08
     duplicate_later: float = 0.08  # after an answered send, the same bytes once more, later
     ask_receipts: float = 0.5  # after a failed send: ask for the receipts before sending again
-    kill_every_s: tuple[float, float] = (0.6, 1.4)
+    # gunicorn workers SIGKILLed while they hold a connection, spread evenly over the run (by
+    # the share of the captures with a receipt, so that a fast run gets them all too).
     kills: int = 12
     # Database restarts (PostgreSQL only), when this share of the captures has a receipt.
     restarts_at: tuple[float, ...] = ()
@@ -510,9 +511,9 @@ class Tally:
     receipt_queries: int = 0
     resends: int = 0
     worker_kills: int = 0  # SIGKILLs of a worker that held a connection at that moment
-    worker_kills_idle: int = 0
     db_restarts: int = 0
-    error_times: list[float] = field(default_factory=list)
+    # Each 5xx answer: when its request was sent and when the answer came (monotonic), what.
+    errors: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 class Load:
@@ -611,14 +612,17 @@ class Load:
             path = "/api/v1/sync/captures"
         return request_bytes("POST", path, json.dumps(payload).encode(), phone.token)
 
-    def _take_answer(self, job: Job, status: int, body: bytes) -> bool:
+    def _server_error(self, started: float, what: str) -> None:
+        with self.lock:
+            self.tally.server_errors += 1
+            self.tally.errors.append((started, time.monotonic(), what))
+
+    def _take_answer(self, job: Job, started: float, status: int, body: bytes) -> bool:
         """Record the receipts of an answer; False when the phone must send again."""
         with self.lock:
             self.tally.answered += 1
         if status >= 500:
-            with self.lock:
-                self.tally.server_errors += 1
-                self.tally.error_times.append(time.monotonic())
+            self._server_error(started, f"{status} for {len(job.captures)} captures")
             return False
         try:
             out = json.loads(body)
@@ -641,6 +645,7 @@ class Load:
         with self.lock:
             self.tally.receipt_queries += 1
             self.tally.requests += 1
+        started = time.monotonic()
         try:
             status, out = http(
                 self.server.port,
@@ -655,9 +660,7 @@ class Load:
             return job.captures
         if status != 200 or not isinstance(out, dict):
             if status >= 500:
-                with self.lock:
-                    self.tally.server_errors += 1
-                    self.tally.error_times.append(time.monotonic())
+                self._server_error(started, f"{status} for receipts")
             return job.captures
         for receipt in out["receipts"]:
             self._record(receipt)
@@ -677,6 +680,7 @@ class Load:
             self.tally.requests += 1
             if job.after_failure:
                 self.tally.resends += 1
+        started = time.monotonic()
         try:
             if job.raw is None and r < f.cut_closed + f.cut_reset:
                 reset = r >= f.cut_closed
@@ -701,7 +705,7 @@ class Load:
                     except Broken:
                         with self.lock:
                             self.tally.broken += 1
-                oks = [self._take_answer(job, *a) for a in answers]
+                oks = [self._take_answer(job, started, *a) for a in answers]
                 if not any(oks):
                     self._retry(job, rng)
                 return
@@ -711,7 +715,7 @@ class Load:
                 self.tally.broken += 1
             self._retry(job, rng)
             return
-        if not self._take_answer(job, status, body):
+        if not self._take_answer(job, started, status, body):
             if job.raw is None:
                 self._retry(job, rng)
             return
@@ -739,29 +743,34 @@ class Load:
 
     # Faults beside the phones.
 
+    def _reached(self, share: float) -> bool:
+        """Wait until this share of the captures has a receipt; False if the run ended."""
+        while not self.done.wait(0.01):
+            with self.lock:
+                if len(self.final) >= share * len(self.captures):
+                    return True
+        return False
+
     def _killer(self) -> None:
         rng = random.Random(self.seed * 1000 + 999)
-        f = self.faults
-        kills = 0
-        while kills < f.kills and not self.done.wait(rng.uniform(*f.kill_every_s)):
-            busy = [w for w in self.server.workers_now() if _holds_a_connection(w)]
-            if not busy:
-                continue
-            victim = rng.choice(busy)
-            with contextlib.suppress(psutil.NoSuchProcess):
-                victim.send_signal(signal.SIGKILL)
-                kills += 1
-                with self.lock:
-                    self.tally.worker_kills += 1
+        n = self.faults.kills
+        for share in (i / (n + 1) for i in range(1, n + 1)):
+            if not self._reached(share):
+                return
+            while not self.done.is_set():
+                busy = [w for w in self.server.workers_now() if _holds_a_connection(w)]
+                if busy:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        rng.choice(busy).send_signal(signal.SIGKILL)
+                        with self.lock:
+                            self.tally.worker_kills += 1
+                        break
+                time.sleep(0.005)
 
     def _restarter(self) -> None:
         assert self.postgres is not None
         for share in self.faults.restarts_at:
-            while not self.done.wait(0.02):
-                with self.lock:
-                    if len(self.final) >= share * len(self.captures):
-                        break
-            if self.done.is_set():
+            if not self._reached(share):
                 return
             mode = "fast" if self.tally.db_restarts % 2 == 0 else "immediate"
             self.postgres.restart(mode)
@@ -1010,9 +1019,16 @@ def summary(label: str, load: Load, found: Findings, seconds: float) -> dict:
     }
 
 
-def errors_outside(windows: list[tuple[float, float]], times: list[float], grace: float) -> int:
-    """The 5xx answers that came outside every window (a database restart, plus `grace`)."""
-    return sum(1 for t in times if not any(a <= t <= b + grace for a, b in windows))
+def errors_outside(
+    windows: list[tuple[float, float]], errors: list[tuple[float, float, str]], grace: float
+) -> list[tuple[float, float, str]]:
+    """The 5xx answers to requests that were not in flight during any of the windows (a
+    database restart, and `grace` seconds after it)."""
+    return [
+        e
+        for e in errors
+        if not any(e[0] <= end + grace and e[1] >= began for began, end in windows)
+    ]
 
 
 def run(

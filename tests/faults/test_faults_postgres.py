@@ -12,8 +12,8 @@ pytestmark = pytest.mark.faults
 # More, or another draw of the faults: HAZARI_FAULTS_N=2000 HAZARI_FAULTS_SEED=7 pytest -s …
 N = int(os.environ.get("HAZARI_FAULTS_N", "400"))
 SEED = int(os.environ.get("HAZARI_FAULTS_SEED", "15"))
-# A request that reaches the database while it restarts is answered 500 (the phone sends it
-# again); one that starts this long after the restart has ended must not be.
+# A request in flight while the database restarts may be answered 500 (the phone sends it
+# again); one sent this long after the restart has ended must not be.
 GRACE_S = 3.0
 
 
@@ -38,8 +38,8 @@ def test_no_capture_lost_or_duplicated_under_faults_and_restarts_on_postgres(pos
     assert (found.lost, found.duplicated) == (0, 0)
     f = figures["faults"]
     assert f["cut_closed"] and f["cut_reset"] and f["duplicate_at_once"], figures
-    assert f["duplicate_later"] and f["worker_sigkill"] >= 3, figures
+    assert f["duplicate_later"] and f["worker_sigkill"] >= 10, figures
     assert f["db_restart"] == 3, figures
     assert found.versions >= N // 2 and figures["receipts"].get("held"), figures
-    outside = errors_outside(postgres.restarts, load.tally.error_times, GRACE_S)
-    assert outside == 0, f"{outside} answers 5xx away from any restart\n{log}"
+    outside = errors_outside(postgres.restarts, load.tally.errors, GRACE_S)
+    assert outside == [], f"answers 5xx away from any restart: {outside}\n{log}"

@@ -24,7 +24,7 @@ def test_no_capture_lost_or_duplicated_under_faults_on_sqlite():
     # The faults really happened, and most captures made a version (not a vacuous pass).
     f = figures["faults"]
     assert f["cut_closed"] and f["cut_reset"] and f["duplicate_at_once"], figures
-    assert f["duplicate_later"] and f["worker_sigkill"] >= 3, figures
+    assert f["duplicate_later"] and f["worker_sigkill"] >= 10, figures
     assert found.versions >= N // 2 and figures["receipts"].get("held"), figures
     # SQLite has no restart to excuse an error: a 5xx is a bug.
     assert load.tally.server_errors == 0, log
