@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PG_BIN = Path(os.environ.get("HAZARI_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HOST = "127.0.0.1"
-# How long a run may take before the harness gives up on the captures still without a receipt.
+# How long a run may take before the harness gives up on the captures still without a receipt:
+# this, and a twentieth of a second a capture.
 DEADLINE_S = 150
 
 
@@ -788,10 +789,11 @@ class Load:
             helpers.append(threading.Thread(target=self._restarter, daemon=True))
         for t in (*workers, *helpers):
             t.start()
-        if not self.done.wait(DEADLINE_S):
+        deadline = DEADLINE_S + len(self.captures) / 20
+        if not self.done.wait(deadline):
             self.done.set()
             self.failures.append(
-                f"gave up after {DEADLINE_S} s: {len(self.captures) - len(self.final)} "
+                f"gave up after {deadline:.0f} s: {len(self.captures) - len(self.final)} "
                 "captures without a receipt"
             )
         for t in (*workers, *helpers):
