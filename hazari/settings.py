@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hazari.app",
     "hazari.dashboards",
     "hazari.meals",
+    "hazari.students",
     "hazari.demo",
 ]
 
