@@ -111,6 +111,18 @@ class Receipt:
         )
 
     @classmethod
+    def of_stored(cls, capture_id: UUID, stored: store.StoredCapture) -> "Receipt":
+        return cls(
+            uuid=capture_id,
+            status=stored.status,
+            code=stored.code,
+            message_hi=stored.message_hi,
+            message_en=stored.message_en,
+            version=stored.version,
+            errors=stored.errors,
+        )
+
+    @classmethod
     def unstored(cls, capture_id: UUID, code: str, message: str, **params) -> "Receipt":
         hindi, english = in_both_languages(message, **params)
         return cls(capture_id, Status.REJECTED, code, hindi, english)
@@ -195,15 +207,7 @@ def _stored_receipt(capture_id: UUID, content_hash: str) -> Receipt | None:
     if stored is None:
         return None
     if stored.content_hash == content_hash:
-        return Receipt(
-            uuid=capture_id,
-            status=stored.status,
-            code=stored.code,
-            message_hi=stored.message_hi,
-            message_en=stored.message_en,
-            version=stored.version,
-            errors=stored.errors,
-        )
+        return Receipt.of_stored(capture_id, stored)
     return Receipt.unstored(
         capture_id,
         "conflict",

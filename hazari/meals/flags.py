@@ -85,12 +85,15 @@ def school_flags(days: Sequence[MealDay], limits: Limits = Limits()) -> list[Fla
         if len(run) >= limits.same_days
     ]
     unrecorded = [d for d in days if d.unrecorded]
-    if unrecorded and (
-        len(unrecorded) >= limits.unrecorded_days
-        or len(unrecorded) == sum(d.meal_day for d in days)
-    ):
+    if not_recorded(len(unrecorded), sum(d.meal_day for d in days), limits):
         flags.append(Flag("not_recorded", unrecorded[0].date, unrecorded[-1].date, len(unrecorded)))
     return sorted(flags, key=lambda f: (f.start, f.code, f.end))
+
+
+def not_recorded(unrecorded: int, meal_days: int, limits: Limits) -> bool:
+    """Whether a school's meal days without a meal figure (of its meal days in the period)
+    make the `not_recorded` flag: enough of them, or all of them."""
+    return unrecorded > 0 and (unrecorded >= limits.unrecorded_days or unrecorded == meal_days)
 
 
 def _fed_everyone(day: MealDay) -> bool:

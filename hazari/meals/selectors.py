@@ -21,7 +21,8 @@ from django.db.models import Count
 
 from hazari.dashboards.models import MealFlag, SchoolDay
 from hazari.dashboards.periods import Period
-from hazari.meals.flags import Flag, Limits, MealDay, school_flags
+from hazari.lib.iters import chunked
+from hazari.meals.flags import Flag, Limits, MealDay, not_recorded, school_flags
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
 
 
@@ -77,7 +78,8 @@ def flagged(unit: OrgUnit, period: Period, limits: Limits) -> list[Flagged]:
     few = [s for s, n in unrecorded.items() if n < limits.unrecorded_days]
     every = _meal_days_count(few, period)
     for school_id, n in unrecorded.items():
-        if n >= limits.unrecorded_days or n == every.get(school_id):
+        # Those not counted have enough days to be flagged whatever their meal days.
+        if not_recorded(n, every.get(school_id, n), limits):
             days[school_id] += n
     # Meals equal to enrolment make a flag only as a run: look at the series of the schools
     # with enough such days (and no other flag) to have one.
@@ -94,10 +96,10 @@ def flagged(unit: OrgUnit, period: Period, limits: Limits) -> list[Flagged]:
 def _meal_days_count(school_ids: list[int], period: Period) -> dict[int, int]:
     """{school id: its meal days (reported, with classes 1–8) in the period}."""
     out: dict[int, int] = {}
-    for i in range(0, len(school_ids), 500):
+    for chunk in chunked(school_ids, 500):
         rows = (
             SchoolDay.objects.filter(
-                school_id__in=school_ids[i : i + 500],
+                school_id__in=chunk,
                 date__gte=period.start,
                 date__lte=period.end,
                 reported=True,

@@ -1052,3 +1052,16 @@ def run(
     figures = summary(label, load, found, seconds)
     print(f"\nfaults harness, {label}: {json.dumps(figures)}")
     return load, found, figures
+
+
+def assert_sound(load: Load, found: Findings, figures: dict, *, n: int, kills: int) -> None:
+    """What every run must show, on either database: no request left without its answer,
+    nothing lost, nothing doubled, and the faults really happened (no vacuous pass)."""
+    assert not load.failures, load.failures[:10]
+    assert found.problems == [], found.problems
+    assert (found.lost, found.duplicated) == (0, 0)
+    f = figures["faults"]
+    assert f["cut_closed"] and f["cut_reset"] and f["duplicate_at_once"], figures
+    assert f["duplicate_later"] and f["worker_sigkill"] >= min(kills, 10), figures
+    # Most captures made a version, and the phone with the wrong clock had some held.
+    assert found.versions >= n // 2 and figures["receipts"].get("held"), figures

@@ -5,7 +5,7 @@ receipts."""
 import os
 
 import pytest
-from harness import Faults, Server, run
+from harness import Faults, Server, assert_sound, run
 
 pytestmark = pytest.mark.faults
 
@@ -22,13 +22,6 @@ def test_no_capture_lost_or_duplicated_under_faults_on_sqlite():
             server, label="sqlite", n=N, seed=SEED, faults=Faults(kills=KILLS)
         )
         log = server.log_tail()
-    assert not load.failures, load.failures[:10]
-    assert found.problems == [], found.problems
-    assert (found.lost, found.duplicated) == (0, 0)
-    # The faults really happened, and most captures made a version (not a vacuous pass).
-    f = figures["faults"]
-    assert f["cut_closed"] and f["cut_reset"] and f["duplicate_at_once"], figures
-    assert f["duplicate_later"] and f["worker_sigkill"] >= min(KILLS, 10), figures
-    assert found.versions >= N // 2 and figures["receipts"].get("held"), figures
+    assert_sound(load, found, figures, n=N, kills=KILLS)
     # SQLite has no restart to excuse an error: a 5xx is a bug.
     assert load.tally.server_errors == 0, log

@@ -237,10 +237,9 @@ def test_a_first_capture_takes_few_statements(w, django_assert_max_num_queries):
     submit(w, capture(w))  # loads the day's calendar and the rule overrides
     other = capture(w, day=DAY - datetime.timedelta(days=1))  # a new school-day
     # the UUID looked up (a resend?), school, enrolment + postings, then in a transaction: day
-    # record, version, class rows,
-    # staff rows, the record's current version, the capture (with savepoints on SQLite and
-    # PostgreSQL alike: the atomic block may be nested in a test's transaction) — and the
-    # calendar of that other day (three queries, once a process).
+    # record, version, class rows, staff rows, the record's current version, the capture
+    # (with savepoints on SQLite and PostgreSQL alike: the atomic block may be nested in a
+    # test's transaction) — and the calendar of that other day (three queries, once a process).
     with django_assert_max_num_queries(14):
         receipt = submit(w, other, received="10:31")
     assert receipt.status in ("accepted", "late", "rejected")
