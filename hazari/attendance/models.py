@@ -206,6 +206,14 @@ class StaffPresence(models.Model):
         return f"{self.version} {self.posting_id} {self.status}"
 
 
+class RollCall(models.TextChoices):
+    """How a school takes attendance (issue 15): today's counts per class and gender, or each
+    child's mark from the student register, from which the counts are derived."""
+
+    COUNTS = "counts", _("Counts per class and gender")
+    STUDENTS = "students", _("Student-wise roll call")
+
+
 class RuleSet(models.Model):
     """Overrides of the attendance rules for a unit (the state, a district, a block, a cluster
     or one school). An empty field inherits from the unit above; see hazari.attendance.rules."""
@@ -242,6 +250,13 @@ class RuleSet(models.Model):
         max_length=10,
         blank=True,
         choices=[("held", _("held for review")), ("late", _("accepted as late"))],
+    )
+
+    roll_call = models.CharField(
+        _("attendance is taken as"), max_length=10, blank=True, choices=RollCall.choices
+    )
+    mark_late_and_left_early = models.BooleanField(
+        _("a roll call also marks late and left early"), null=True, blank=True
     )
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from hazari.attendance.models import RuleSet, Status
+from hazari.attendance.models import RollCall, RuleSet, Status
 from hazari.lib.memo import Memo
 from hazari.orgunits.models import School
 
@@ -49,6 +49,10 @@ class Rules:
     meals_over_present: str = Status.REJECTED
     # A capture that reaches the server after its day's cut-off (offline, or sent days later).
     after_close: str = Status.HELD
+    # Counts, or a student-wise roll call (a school without a student register stays on
+    # counts: hazari.students.rollcall.mode_of); with late and left early marked, or not.
+    roll_call: str = RollCall.COUNTS
+    mark_late_and_left_early: bool = False
 
 
 RULE_FIELDS = [f.name for f in fields(Rules)]

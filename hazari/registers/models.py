@@ -103,6 +103,9 @@ class Student(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     updated = models.DateTimeField(auto_now=True)
+    # On this school's register, in this class, since (empty: since before Hazari's records).
+    # A roll call is judged against the register of its own day: see PastStay.
+    since = models.DateField(_("on the register since"), null=True, blank=True)
 
     objects = StudentQuerySet.as_manager()
 
@@ -125,3 +128,39 @@ class Student(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.name}"
+
+
+class PastStay(models.Model):
+    """A stay on a school's register, in one class, that has ended: the student moved to
+    another school or class, or left the register.
+
+    A roll call waiting in a phone's outbox is judged against the register of its own day
+    (issue 15): a child transferred out this morning is still on yesterday's roll. The
+    Student row holds the current stay (school, class, `since`); these rows hold the ones
+    before it, from `since` (empty: before Hazari's records) to `until`, the last day on that
+    register. The day of a move is on both registers, so that neither school's roll call of
+    that day is refused. Written by the register's import (hazari.registers.students_import).
+    """
+
+    student = models.ForeignKey(Student, models.CASCADE, related_name="past_stays")
+    # The (school, until) index serves "on this school's register on a day".
+    school = models.ForeignKey(School, models.CASCADE, related_name="+", db_index=False)
+    class_no = models.PositiveSmallIntegerField(
+        _("class"), validators=[MinValueValidator(LOWEST_CLASS), MaxValueValidator(HIGHEST_CLASS)]
+    )
+    since = models.DateField(_("on the register since"), null=True, blank=True)
+    until = models.DateField(_("on the register until"))
+
+    class Meta:
+        verbose_name = _("past stay on a register")
+        verbose_name_plural = _("past stays on a register")
+        indexes = [models.Index(fields=["school", "until"], name="paststay_school_until")]
+        constraints = [
+            models.CheckConstraint(
+                name="paststay_since_before_until",
+                condition=Q(since__isnull=True) | Q(since__lte=F("until")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} at {self.school_id} until {self.until}"

@@ -34,7 +34,7 @@ from hazari.imports.engine import Importer, SchoolLookup
 from hazari.lib.bulk import bulk_update_rows
 from hazari.lib.tabular import RowError
 from hazari.orgunits.models import School
-from hazari.registers.models import Gender, Student
+from hazari.registers.models import Gender, PastStay, Student
 
 GENDERS = {
     "M": Gender.BOY,
@@ -342,19 +342,20 @@ class StudentImporter(Importer):
 
     def _compare_and_write(self, wanted: dict[str, tuple[int, Current]], *, write: bool) -> None:
         existing = {
-            sid: (pk, Current(*rest))
-            for pk, sid, *rest in Student.objects.filter(student_id__in=list(wanted)).values_list(
-                "pk", "student_id", *Current._fields
-            )
+            sid: (pk, since, Current(*rest))
+            for pk, sid, since, *rest in Student.objects.filter(
+                student_id__in=list(wanted)
+            ).values_list("pk", "student_id", "since", *Current._fields)
         }
         new: list[tuple[str, Current]] = []
-        changed: list[tuple[int, Current]] = []
+        changed: list[tuple[int, Current, datetime.date | None]] = []
+        ended: list[PastStay] = []
         for student_id, (row, want) in wanted.items():
             found = existing.get(student_id)
             if found is None:
                 new.append((student_id, want))
                 continue
-            pk, have = found
+            pk, since, have = found
             if have.school_id not in self.classes:  # every school of the area is a key
                 self.outcome.reject(
                     [
@@ -372,35 +373,64 @@ class StudentImporter(Importer):
                     ]
                 )
             elif have != want:
-                changed.append((pk, want))
+                stay, since = stay_change(pk, have, want, since, self.today)
+                if stay is not None:
+                    ended.append(stay)
+                changed.append((pk, want, since))
             else:
                 self.outcome.unchanged += 1
         self.outcome.new += len(new)
         self.outcome.changed += len(changed)
         if write and not self.outcome.rejected:
             now = timezone.now()
-            insert_students(new, now)
+            insert_students(new, now, since=self.today)
             bulk_update_rows(
-                [new_student(pk, "", *want, now) for pk, want in changed],
-                [*Current._fields, "updated"],
+                [new_student(pk, "", *want, now, since) for pk, want, since in changed],
+                [*Current._fields, "updated", "since"],
                 batch_size=WRITE_BATCH,
             )
+            PastStay.objects.bulk_create(ended, batch_size=WRITE_BATCH)
 
 
-# Student(pk, student_id, *current, updated): positional arguments are Django's fast path,
-# about four times quicker than keywords (4 against 15 µs a row). They must follow the order of
-# the model's fields, checked here once.
+def stay_change(
+    pk: int, have: Current, want: Current, since: datetime.date | None, today: datetime.date
+) -> tuple[PastStay | None, datetime.date | None]:
+    """What a change does to the student's stay: (the stay it ends, if any; since when the
+    current stay runs). A move to another school or class ends the stay; the new one starts
+    today, and today stays on the old register too (see PastStay). Coming back onto the
+    register after leaving it starts a new stay (the old one was ended when the student left).
+    A new name, section or date of birth changes nothing."""
+    if not have.is_active and want.is_active:
+        return None, today
+    if (have.school_id, have.class_no) == (want.school_id, want.class_no):
+        return None, since
+    stay = PastStay(
+        student_id=pk,
+        school_id=have.school_id,
+        class_no=have.class_no,
+        since=min(since, today) if since is not None else None,
+        until=today,
+    )
+    return stay, today
+
+
+# Student(pk, student_id, *current, updated, since): positional arguments are Django's fast
+# path, about four times quicker than keywords (4 against 15 µs a row). They must follow the
+# order of the model's fields, checked here once.
 new_student: Callable[..., Student] = Student
 if [f.attname for f in Student._meta.concrete_fields] != [
     "id",
     "student_id",
     *Current._fields,
     "updated",
+    "since",
 ]:
     raise ImproperlyConfigured("Student's fields no longer match students_import.Current.")
 
 
-def insert_students(new: list[tuple[str, Current]], now: datetime.datetime) -> None:
+def insert_students(
+    new: list[tuple[str, Current]], now: datetime.datetime, *, since: datetime.date | None
+) -> None:
     """Insert the new students of a chunk.
 
     On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per chunk, as the enrolment import
@@ -410,16 +440,17 @@ def insert_students(new: list[tuple[str, Current]], now: datetime.datetime) -> N
         return
     if connection.vendor != "postgresql":
         Student.objects.bulk_create(
-            [new_student(None, sid, *want, now) for sid, want in new], batch_size=WRITE_BATCH
+            [new_student(None, sid, *want, now, since) for sid, want in new],
+            batch_size=WRITE_BATCH,
         )
         return
     quote = connection.ops.quote_name
     fields = {f.attname: f for f in Student._meta.concrete_fields}
-    written = [fields[name] for name in ("student_id", *Current._fields, "updated")]
+    written = [fields[name] for name in ("student_id", *Current._fields, "updated", "since")]
     columns = ", ".join(quote(str(f.column)) for f in written)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in written)
     # Only names from the model's own meta go into the text; every value is a parameter.
     sql = f"INSERT INTO {quote(Student._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-    rows = ((sid, *want, now) for sid, want in new)
+    rows = ((sid, *want, now, since) for sid, want in new)
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
