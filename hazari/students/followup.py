@@ -18,6 +18,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hazari.students.marks import Month
+
 CHRONIC, SEVERE = "chronic", "severe"
 
 
@@ -28,6 +30,9 @@ class Limits:
     recent_days: int = 30
     chronic: float = 10.0  # per cent of days missed
     severe: float = 20.0
+    # A student on the list with no action recorded in this many days is counted (and shown)
+    # as "no action".
+    act_within: int = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +85,51 @@ def standing(days: Iterable[tuple[datetime.date, bool]], limits: Limits = Limits
 
 def _below(marked: int, absent: int, limits: Limits) -> bool:
     return marked > 0 and 100 * (marked - absent) < limits.threshold * marked
+
+
+def standing_of_months(months: Iterable[Month], limits: Limits = Limits()) -> Standing:
+    """The same standing as `standing`, straight from a student's months of bit sets: the
+    officers' figures are recomputed for every school whose marks change, and walking each
+    child's days one by one costs ~50 µs a child where this costs a few."""
+    ordered = sorted(months, key=lambda m: m.first)
+    marked = sum(m.days_marked for m in ordered)
+    absent = sum(m.days_absent for m in ordered)
+    run = 0
+    for m in reversed(ordered):
+        present = m.marked & ~m.absent
+        if present:
+            # Absences after the last day present; `absent` is a subset of `marked`.
+            run += (m.absent >> present.bit_length()).bit_count()
+            break
+        run += m.days_marked
+    recent_marked = recent_absent = 0
+    left = max(limits.recent_days, 0)
+    for m in reversed(ordered):
+        if not left:
+            break
+        taken = m.marked if m.days_marked <= left else _highest_bits(m.marked, left)
+        recent_marked += taken.bit_count()
+        recent_absent += (m.absent & taken).bit_count()
+        left -= taken.bit_count()
+    reasons = []
+    if run >= limits.run_days:
+        reasons.append("in_a_row")
+    if _below(marked, absent, limits) or _below(recent_marked, recent_absent, limits):
+        reasons.append("below_threshold")
+    tier = None
+    if marked and 100 * absent >= limits.severe * marked:
+        tier = SEVERE
+    elif marked and 100 * absent >= limits.chronic * marked:
+        tier = CHRONIC
+    return Standing(marked, absent, run, recent_marked, recent_absent, tuple(reasons), tier)
+
+
+def _highest_bits(bits: int, count: int) -> int:
+    """The `count` highest set bits of `bits`."""
+    out = 0
+    while count and bits:
+        top = 1 << (bits.bit_length() - 1)
+        out |= top
+        bits ^= top
+        count -= 1
+    return out

@@ -182,3 +182,91 @@ class NamedListDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.what} of {self.unit_id} at {self.at}"
+
+
+# --- The officers' figures (rollups, recomputed beside the uploads: hazari.students.rollup) ---
+
+
+class Absence(models.Model):
+    """How many children miss school, for a unit (a school, cluster, block, district or the
+    state), a class and a gender, over a month or the session so far.
+
+    Counted over the children with at least one day marked in the period: `chronic` missed at
+    least 10 % of their marked days (`severe`, at least 20 %, are among them). The session's
+    rows also hold the follow-up: on the list now, of those no action recorded in the last
+    days (followup.Limits.act_within), and follow-ups closed as "came back" after an action.
+    No child is named here: these rows are what officers above a cluster see.
+    """
+
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+", db_index=False)
+    session = models.BooleanField()  # the session so far; else a month
+    start = models.DateField()  # the month's first day, or the session's
+    class_no = models.PositiveSmallIntegerField()
+    gender = models.CharField(max_length=1)
+    students = models.PositiveIntegerField(default=0)
+    chronic = models.PositiveIntegerField(default=0)
+    severe = models.PositiveIntegerField(default=0)
+    days_marked = models.PositiveIntegerField(default=0)
+    days_absent = models.PositiveIntegerField(default=0)
+    to_follow_up = models.PositiveIntegerField(default=0)
+    no_action = models.PositiveIntegerField(default=0)
+    came_back = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "start", "unit", "class_no", "gender"],
+                name="absence_one_row",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "start"], name="absence_unit_start")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start} class {self.class_no} {self.gender}"
+
+
+class CauseCount(models.Model):
+    """Children whose absence was put down to a cause in a month (by the day recorded for
+    it), for a unit, a class and a gender: the causes study, with no child named."""
+
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    class_no = models.PositiveSmallIntegerField()
+    gender = models.CharField(max_length=1)
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    students = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit", "class_no", "gender", "cause"], name="causecount_one_row"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "month"], name="causecount_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.cause}: {self.students}"
+
+
+class RollupState(models.Model):
+    """Where the officers' figures of absence are up to (one row)."""
+
+    versions_seen = models.BigIntegerField(default=0)
+    reviewed_seen = models.DateTimeField(null=True, blank=True)
+    follow_ups_seen = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"absence figures as of {self.refreshed_at}"
+
+
+class SchoolSeen(models.Model):
+    """The newest version of a school the figures of absence were last worked out with: the
+    refresher re-reads a margin of versions every run (ids become visible in commit order,
+    not id order) and recomputes only the schools with a newer one."""
+
+    school = models.OneToOneField(School, models.CASCADE, primary_key=True, related_name="+")
+    version_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.school_id} up to version {self.version_id}"

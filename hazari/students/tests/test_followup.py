@@ -6,7 +6,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hazari.students.followup import CHRONIC, SEVERE, Limits, standing
+from hazari.students.followup import CHRONIC, SEVERE, Limits, standing, standing_of_months
+from hazari.students.marks import Month
 
 START = datetime.date(2026, 7, 1)
 
@@ -85,3 +86,21 @@ def test_standing_equals_the_obvious_computation(marks, run, threshold, recent):
     missed = Fraction(sum(absent) * 100, len(series)) if series else None
     tier = None if missed is None else SEVERE if missed >= 20 else CHRONIC if missed >= 10 else None
     assert s.tier == tier
+
+
+@given(
+    marks=st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=120),
+    run=st.integers(1, 5),
+    recent=st.integers(0, 45),
+)
+def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent):
+    limits = Limits(run_days=run, recent_days=recent)
+    series, at = [], START
+    for gap, present in marks:
+        at += datetime.timedelta(days=gap + 1)
+        series.append((at, present))
+    months: dict[datetime.date, Month] = {}
+    for day, present in series:
+        first = day.replace(day=1)
+        months[first] = months.get(first, Month(first)).mark(day, present=present)
+    assert standing_of_months(months.values(), limits) == standing(series, limits)
