@@ -287,10 +287,10 @@ def refresh(*, now: datetime.datetime | None = None) -> int:
         state = RollupState.objects.select_for_update().filter(pk=1).first()
         if state is None:
             # The first run: everything once, then only what changes.
-            newest = Version.objects.order_by("-pk").values_list("pk", flat=True).first()
+            last = Version.objects.order_by("-pk").values_list("pk", flat=True).first()
             RollupState.objects.create(
                 pk=1,
-                versions_seen=newest or 0,
+                versions_seen=last or 0,
                 reviewed_seen=now,
                 follow_ups_seen=now,
                 refreshed_at=now,

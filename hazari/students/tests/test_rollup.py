@@ -86,13 +86,13 @@ def w(clock, school_a_ready):  # noqa: F811
             outcome_on=datetime.date(2026, 7, 1) if n % 5 == 1 else None,
             is_open=n % 5 != 1,
         )
-        for k, month in enumerate((6, 7)[: 1 + n % 2]):
+        for k, month_no in enumerate((6, 7)[: 1 + n % 2]):
             FollowUpEntry.objects.create(
                 uuid=uuid.uuid4(),
                 follow_up=follow_up,
                 kind="cause",
                 code=["migration", "illness", "work"][(n + k) % 3],
-                on=datetime.date(2026, month, 3),
+                on=datetime.date(2026, month_no, 3),
                 recorded_by=w.asha,
                 role="head_master",
                 captured_at=timezone.now(),
