@@ -21,8 +21,17 @@ from hazari.accounts import scope
 from hazari.accounts.models import User
 from hazari.accounts.roles import may_enter_attendance
 from hazari.lib.i18n import in_both_languages
+from hazari.orgunits.models import OrgUnit
 from hazari.registers.models import Student
-from hazari.students.models import Action, Cause, FollowUp, FollowUpEntry, Kind, Outcome
+from hazari.students.models import (
+    Action,
+    Cause,
+    FollowUp,
+    FollowUpEntry,
+    Kind,
+    NamedListDownload,
+    Outcome,
+)
 from hazari.students.selectors import session_start
 
 NOTE_MAX = 200
@@ -238,3 +247,14 @@ def _add(entry: FollowUpEntry, *, student: Student) -> None:
     fu.save()
     entry.follow_up = fu
     entry.save(force_insert=True)
+
+
+def named_list_download_record(
+    *, user: User, unit: OrgUnit, what: str, file_format: str, rows: int
+) -> NamedListDownload:
+    """A download of a list that names children, on record: the list names minors (their
+    attendance is personal data), so who took a copy of which school's list must be known."""
+    with transaction.atomic():
+        return NamedListDownload.objects.create(
+            user=user, unit=unit, what=what[:40], file_format=file_format[:5], rows=rows
+        )

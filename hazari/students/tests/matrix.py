@@ -7,14 +7,21 @@ answered 200 with a rejected receipt, as a capture is, so it is not in the matri
 test_api checks that it stores nothing.
 """
 
-from hazari.students.models import FollowUp, FollowUpEntry
+from hazari.students.models import FollowUp, FollowUpEntry, NamedListDownload
 
 TOKEN = {"auth": "token"}
 
 ENDPOINTS = [
     ("get", "/api/v1/students/followups?school_id={pk}", "school", None, TOKEN),
+    ("get", "/students/school/{pk}/followup/", "school", None),
+    ("get", "/students/school/{pk}/followup/export/followup.csv", "school", None),
+    ("get", "/students/school/{pk}/followup/export/followup.xlsx", "school", None),
 ]
 
 
 def snapshot():
-    return (FollowUp.objects.count(), FollowUpEntry.objects.count())
+    return (
+        FollowUp.objects.count(),
+        FollowUpEntry.objects.count(),
+        NamedListDownload.objects.count(),
+    )
