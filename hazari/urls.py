@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hazari.app.urls")),
     path("", include("hazari.dashboards.urls")),
     path("", include("hazari.meals.urls")),
+    path("", include("hazari.students.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

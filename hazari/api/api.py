@@ -186,3 +186,8 @@ api.add_router("/", sync_router)
 from hazari.app.api import router as app_router  # noqa: E402
 
 api.add_router("/", app_router)
+
+# The follow-up of students who miss school (issue 15): the list and the phone's entries.
+from hazari.api.students import router as students_router  # noqa: E402
+
+api.add_router("/", students_router)

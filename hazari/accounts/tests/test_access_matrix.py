@@ -29,6 +29,7 @@ MATRIX_MODULES = [
     "hazari.app.tests.matrix",
     "hazari.dashboards.tests.matrix",
     "hazari.meals.tests.matrix",
+    "hazari.students.tests.matrix",
 ]
 
 

@@ -1,0 +1,118 @@
+"""Reads of students who miss school: a school's follow-up list (issue 15, item 3).
+
+The list is worked out on each read from the session's marks (hazari.students.followup holds
+the rules): a school's students and their marks are a few hundred rows, and a list kept in a
+table would have to be rewritten whenever a roll call or a correction changes a mark.
+Three queries whatever the school's size: its marks of the session, its current students,
+and its follow-ups of the session with their entries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from hazari.orgunits.models import School
+from hazari.registers.models import Student, academic_year_of
+from hazari.schooldays.days import day_calendar
+from hazari.students import followup, marks
+from hazari.students.models import FollowUp, FollowUpEntry, MarkMonth
+
+# The state's order: followup.Limits' defaults (3 days in a row, 75 %, 30 days, 10 %, 20 %).
+DEFAULT_LIMITS = followup.Limits()
+
+
+def session_start(school: School, today: datetime.date) -> datetime.date:
+    """The first day of the school's session that holds `today`: its state's session when
+    one is entered (kept by the process: schooldays.day_calendar), else 1 April."""
+    state_id = school.unit.state_id or school.unit.pk
+    for session in day_calendar(today).sessions:
+        if session.state_id == state_id and session.covers(today):
+            return session.start
+    return datetime.date(academic_year_of(today), 4, 1)
+
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_of(row_month: datetime.date, marked: int, absent: int, late: int, left_early: int):
+    """A MarkMonth row as marks.Month. A day marked late or left early is a day present,
+    whatever else its bits say; `absent` is kept within `marked` (marks.Month's rule)."""
+    return marks.Month(row_month, marked, absent & marked & ~(late | left_early))
+
+
+def days_between(
+    months: list[marks.Month], start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, bool]]:
+    """(day, present) for each marked day from start to end (both included)."""
+    return [(d, present) for m in months for d, present in m.days() if start <= d <= end]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A student on the school's follow-up list, or with a follow-up of the session."""
+
+    student: Student
+    standing: followup.Standing
+    # The student's open follow-up, else the latest of the session (closed); None: none yet.
+    follow_up: FollowUp | None
+    history: list[FollowUpEntry] = field(default_factory=list)  # oldest first
+
+
+def _worst_first(row: Row) -> tuple:
+    """Absent right now is the most urgent; then the lowest attendance."""
+    s = row.standing
+    attendance = s.attendance if s.attendance is not None else 101.0
+    student = row.student
+    return (-s.absent_in_a_row, attendance, student.class_no, student.section, student.name)
+
+
+def followup_list(
+    school: School, *, today: datetime.date, limits: followup.Limits = DEFAULT_LIMITS
+) -> list[Row]:
+    """The school's current students on the follow-up list (followup.standing over the
+    session's marked days up to today), and those with a follow-up still open, worst first.
+    `school.unit` must be loaded (scope.school_for does)."""
+    start = session_start(school, today)
+    by_student: dict[int, list[marks.Month]] = defaultdict(list)
+    for student_id, month, marked, absent, late, left_early in (
+        MarkMonth.objects.filter(school=school, month__gte=_month_start(start), month__lte=today)
+        .order_by("month")
+        .values_list("student_id", "month", "marked", "absent", "late", "left_early")
+    ):
+        by_student[student_id].append(month_of(month, marked, absent, late, left_early))
+
+    # The session's follow-ups and their entries in one query: each follow-up has at least
+    # one entry (an entry is what opens it). An open one from an earlier session is kept.
+    follow_ups: dict[int, FollowUp] = {}
+    history: dict[int, list[FollowUpEntry]] = defaultdict(list)
+    entries = (
+        FollowUpEntry.objects.filter(follow_up__school=school)
+        .filter(Q(follow_up__is_open=True) | Q(follow_up__opened_on__gte=start))
+        .select_related("follow_up", "recorded_by")
+        # A history in the order things happened: a phone may send an older entry later.
+        .order_by("follow_up__opened_on", "follow_up_id", "on", "captured_at", "received_at", "pk")
+    )
+    for entry in entries:
+        fu = entry.follow_up
+        current = follow_ups.get(fu.student_id)
+        # The open one wins; among closed ones, the latest opened (the query's order).
+        if current is None or current.pk == fu.pk or not current.is_open:
+            if current is None or current.pk != fu.pk:
+                history[fu.student_id] = []
+            follow_ups[fu.student_id] = fu
+            history[fu.student_id].append(entry)
+
+    rows = []
+    students = Student.objects.of_school(school).only(
+        "student_id", "name", "gender", "class_no", "section"
+    )
+    for student in students:
+        s = followup.standing(days_between(by_student.get(student.pk, []), start, today), limits)
+        found = follow_ups.get(student.pk)
+        if s.to_follow_up or (found is not None and found.is_open):
+            rows.append(Row(student, s, found, history.get(student.pk, [])))
+    rows.sort(key=_worst_first)
+    return rows
