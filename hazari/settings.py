@@ -156,6 +156,10 @@ PASSWORD_RESET_MAX_ATTEMPTS = env_int("PASSWORD_RESET_MAX_ATTEMPTS", 5, minimum=
 # Tokens of the phone app (hazari.api): valid this many days from log-in, unless revoked.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
+# Children's roll-call marks and follow-ups are kept for this many academic sessions (this one
+# included), then reduced to counts: manage.py reduce_student_marks (hazari.students.retention).
+STUDENT_MARKS_SESSIONS = env_int("STUDENT_MARKS_SESSIONS", 2, minimum=1)
+
 # --- SMS ----------------------------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "hazari.lib.sms.ConsoleBackend")
 SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms")))

@@ -59,7 +59,9 @@ class ValidationErrorOut(ErrorOut):
 
 # --- Limits of the sync API ---------------------------------------------------------------
 
-MAX_BODY_BYTES = 256 * 1024
+# A batch of student-wise roll calls carries every child's register id (~8 bytes a child):
+# 50 captures of a school of 2,000 children fit.
+MAX_BODY_BYTES = 1024 * 1024
 MAX_CAPTURES_PER_BATCH = 50
 MAX_UUIDS_PER_QUERY = 500
 MAX_COUNT = 10_000  # students of one gender in one class
@@ -254,6 +256,27 @@ class MealReasonOut(Schema):
     name_en: str
 
 
+class RollCallOut(Schema):
+    mode: Literal["counts", "students"] = Field(
+        description="counts: numbers per class and gender; students: a roll call of `students`."
+    )
+    late_and_left_early: bool = Field(description="Whether a roll call marks these too.")
+
+
+class StudentOut(Schema):
+    id: int = Field(description="The register id a roll call marks.")
+    student_id: str = Field(description="The state's student ID (e.g. Samagra).")
+    name: str
+    gender: Literal["M", "F", "T"]
+    class_no: int
+    section: str
+    since: datetime.date | None = Field(description="On this roll from (empty: long since).")
+    until: datetime.date | None = Field(
+        description="On this roll until (empty: still). The roll of day D has every entry with "
+        "since ≤ D ≤ until; a child who moved class that week has an entry for each."
+    )
+
+
 class BootstrapOut(Schema):
     version: str = Field(description="Changes whenever anything else here changes.")
     server_time: datetime.datetime
@@ -267,6 +290,11 @@ class BootstrapOut(Schema):
     limits: LimitsOut
     meal_reasons: list[MealReasonOut] = Field(
         description="Why a school may serve no mid-day meal, for captures' meals_reason."
+    )
+    roll_call: RollCallOut
+    students: list[StudentOut] = Field(
+        description="The register from the oldest day an offline capture may be for to today: "
+        "empty unless the school takes a student-wise roll call."
     )
 
 
@@ -284,6 +312,24 @@ class StaffMarkIn(Schema):
     posting_id: Int = Field(ge=1, le=MAX_ID)
     status: Literal["P", "A", "L", "D"] = Field(
         description="Present, absent, on leave, on official duty."
+    )
+
+
+# The largest roll call a capture may carry (a school of 3,000 children is very large).
+MAX_ROLL = 3000
+StudentIds = list[Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_number)]]
+
+
+class RollIn(Schema):
+    """A student-wise roll call: every child on the day's roll once, by register id."""
+
+    present: StudentIds = Field(max_length=MAX_ROLL)
+    absent: StudentIds = Field(max_length=MAX_ROLL)
+    late: StudentIds = Field(
+        default_factory=list, max_length=MAX_ROLL, description="Came late: counts as present."
+    )
+    left_early: StudentIds = Field(
+        default_factory=list, max_length=MAX_ROLL, description="Left early: counts as present."
     )
 
 
@@ -311,6 +357,11 @@ class CaptureItemIn(Schema):
     ) = Field(None, description="Why no meal was served; the bootstrap lists the reasons.")
     meals_note: Text = Field("", max_length=200, description="Required for reason `other`.")
     reason: Text = Field("", max_length=300, description="Required for a correction.")
+    roll: RollIn | None = Field(
+        None,
+        description="A student-wise roll call. Then `classes` is empty: the server derives "
+        "the counts per class and gender from the marks and its register of that day.",
+    )
 
 
 class UploadIn(Schema):

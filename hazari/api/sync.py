@@ -64,6 +64,7 @@ from hazari.attendance.services import CaptureIn, ClassCount, Receipt, StaffMark
 from hazari.lib.http import AuthedRequest
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import Level
+from hazari.students.rollcall import Roll
 
 router = Router(auth=token_auth, tags=["sync"])
 
@@ -227,6 +228,14 @@ def _capture_in(item: CaptureItemIn) -> CaptureIn:
         reason=item.reason,
         meals_reason=item.meals_reason or "",
         meals_note=item.meals_note,
+        roll=Roll(
+            tuple(item.roll.present),
+            tuple(item.roll.absent),
+            tuple(item.roll.late),
+            tuple(item.roll.left_early),
+        )
+        if item.roll is not None
+        else None,
     )
 
 

@@ -7,6 +7,8 @@ of all of it (but the time) lets the app tell that something changed.
 
 Six queries, whatever the size of the school: the rule overrides, the enrolment, the postings
 and the calendar (three); the school, with its unit, comes from the caller's scope lookup.
+A school on a student-wise roll call gets its register as well (two more: current and ended
+stays).
 """
 
 import datetime
@@ -17,7 +19,7 @@ from dataclasses import asdict
 from django.db.models import Q
 from django.utils import timezone
 
-from hazari.attendance.models import MealsNotServed
+from hazari.attendance.models import MealsNotServed, RollCall
 from hazari.attendance.rules import Rules, rules_for
 from hazari.attendance.services import MEAL_CLASSES
 from hazari.lib.i18n import label_in_both_languages
@@ -27,6 +29,7 @@ from hazari.registers.selectors import enrolment_table
 from hazari.schooldays.days import DayStatus, school_calendar
 from hazari.schooldays.timetables import start_time_on
 from hazari.staff.models import Posting
+from hazari.students.rollcall import mode_of, roll_between
 
 CALENDAR_BACK_DAYS = 7
 CALENDAR_AHEAD_DAYS = 30
@@ -89,6 +92,10 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
         [school], start, today + datetime.timedelta(days=CALENDAR_AHEAD_DAYS)
     )
     statuses = calendar.statuses(school.pk)
+    # The register of every day an offline roll call may still be taken for.
+    students = (
+        roll_between(school.pk, earliest, today) if rules.roll_call == RollCall.STUDENTS else []
+    )
     payload = {
         "server_time": now,
         "today": today,
@@ -129,6 +136,11 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
         "rules": _rules(rules),
         "limits": {**limits, "meal_classes": list(MEAL_CLASSES)},
         "meal_reasons": _meal_reasons(),
+        "roll_call": {
+            "mode": mode_of(rules, has_students=bool(students)),
+            "late_and_left_early": rules.mark_late_and_left_early,
+        },
+        "students": students,
     }
     payload["version"] = payload_version(payload)
     return payload

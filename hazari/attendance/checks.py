@@ -77,15 +77,21 @@ def school_day_facts(school_id: int, day: datetime.date) -> SchoolDay:
     return SchoolDay(enrolled, frozenset(posted))
 
 
-def check_content(*, school: SchoolFacts, day: SchoolDay, data: "CaptureIn") -> list[Problem]:
+def check_content(
+    *, school: SchoolFacts, day: SchoolDay, data: "CaptureIn", counts_from_roll: bool = False
+) -> list[Problem]:
     """Every class the school teaches, each once, 0 <= present <= enrolled; every staff member
-    posted there that day, each once, with a known status."""
+    posted there that day, each once, with a known status.
+
+    Counts derived from a roll call are not held to the enrolment counts: each child present
+    is a named child on the register of that day, and the register, not the head master,
+    would be what disagrees with the enrolment figures."""
     problems: list[Problem] = []
 
     def report(field_: str, code: str, message: str, **params: object) -> None:
         problems.append(Problem.of(field_, code, message, **params))
 
-    _check_classes(school, day, data, report)
+    _check_classes(school, day, data, report, enrolled=not counts_from_roll)
     _check_staff(day, data, report)
     _check_meals(school, data, report)
     if len(data.reason) > REASON_MAX:
@@ -133,7 +139,9 @@ def _check_meals(school: SchoolFacts, data: "CaptureIn", report) -> None:
         )
 
 
-def _check_classes(school: SchoolFacts, day: SchoolDay, data: "CaptureIn", report) -> None:
+def _check_classes(
+    school: SchoolFacts, day: SchoolDay, data: "CaptureIn", report, *, enrolled: bool
+) -> None:
     taught = school.classes
     seen: set[int] = set()
     unknown = False
@@ -162,7 +170,7 @@ def _check_classes(school: SchoolFacts, day: SchoolDay, data: "CaptureIn", repor
         ):
             if present < 0:
                 report(f"{where}.{gender}", "negative", gettext_noop("A count cannot be below 0."))
-            elif present > limit:
+            elif enrolled and present > limit:
                 report(
                     f"{where}.{gender}",
                     "more_than_enrolled",

@@ -26,7 +26,7 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +38,7 @@ from hazari.accounts.roles import may_review_attendance
 from hazari.attendance.models import Arrival, DayRecord, Review, Status, Version
 from hazari.attendance.rules import judge_time, rules_for
 from hazari.schooldays.timetables import start_time_on
+from hazari.students import store as marks_store
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +177,18 @@ def version_approve(
             record.first_reported_at = version.captured_at
             record.arrival = _arrival(record, version)
             record.on_time = record.arrival == Arrival.ON_TIME
+        had_current = record.current_id is not None
         record.current = version
         record.save(update_fields=["current", "first_reported_at", "on_time", "arrival"])
+        # The version's roll call, kept aside while it was held, now gives the day's marks.
+        with connection.cursor() as cursor:
+            marks_store.marks_report(
+                cursor,
+                school_id=record.school_id,
+                day=record.date,
+                marks=marks_store.held_marks(version.pk),
+                correction=had_current,
+            )
         # The day's figures changed with no new version: the dashboards' next refresh must
         # recompute them (it finds new versions by id, not approvals).
         from hazari.dashboards.refresh import mark_stale

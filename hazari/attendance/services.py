@@ -41,6 +41,8 @@ from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import SchoolFacts
 from hazari.schooldays.days import day_calendar
 from hazari.schooldays.timetables import start_time_along
+from hazari.students import store as marks_store
+from hazari.students.rollcall import Roll, check_roll
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class CaptureIn:
     # Meals not served: why (a MealsNotServed value), and a note (required for "other").
     meals_reason: str = ""
     meals_note: str = ""
+    # A student-wise roll call (hazari.students.rollcall): then `classes` is empty, and the
+    # counts are derived from the marks.
+    roll: Roll | None = None
 
     def content_hash(self) -> str:
         """What identifies the capture's content; resending it may change nothing else."""
@@ -81,9 +86,11 @@ class CaptureIn:
             "staff": [vars(s) for s in sorted(self.staff, key=lambda s: s.posting_id)],
         }
         # Fields added later count only when given: a capture made before them hashes as it did.
-        for later in ("meals_reason", "meals_note"):
+        for later in ("meals_reason", "meals_note", "roll"):
             if not body[later]:
                 del body[later]
+        if self.roll is not None:
+            body["roll"] = self.roll.as_json()
         raw = json.dumps(body, default=str, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -161,7 +168,15 @@ def capture_submit(
             gettext_noop("Your role does not enter attendance."),
         )
     rules = rules_along(school.chain)
-    problems = check_content(school=school, day=school_day_facts(school.id, data.date), data=data)
+    problems: list[Problem] = []
+    if data.roll is not None:
+        data, problems = _counts_of_roll(school, data, data.roll)
+    problems += check_content(
+        school=school,
+        day=school_day_facts(school.id, data.date),
+        data=data,
+        counts_from_roll=data.roll is not None,
+    )
     verdict = _judge(
         school=school,
         data=data,
@@ -197,6 +212,26 @@ def capture_submit(
         if found is None:  # cannot happen: the insert met the stored row
             raise
         return found
+
+
+def _counts_of_roll(
+    school: SchoolFacts, data: CaptureIn, roll: Roll
+) -> tuple[CaptureIn, list[Problem]]:
+    """The capture with its class counts derived from its roll call, and the roll's problems.
+    The phone sends no counts with a roll: one entry, both uses."""
+    problems, counts = check_roll(
+        school_id=school.id, day=data.date, roll=roll, taught=school.classes
+    )
+    if data.classes:
+        problems.append(
+            Problem.of(
+                "classes",
+                "counts_with_roll",
+                gettext_noop("Send the roll call or the counts, not both."),
+            )
+        )
+    classes = [ClassCount(class_no, *present) for class_no, present in counts.items()]
+    return dataclasses.replace(data, classes=classes), problems
 
 
 def _stored_receipt(capture_id: UUID, content_hash: str) -> Receipt | None:
@@ -279,7 +314,8 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
     with connection.cursor() as cursor:
         if verdict.stored:
             record = store.day_record_lock(cursor, school_id=capture.school_id, date=data.date)
-            if record.current_id is not None and not data.reason.strip():
+            correction = record.current_id is not None
+            if correction and not data.reason.strip():
                 verdict = REASON_REQUIRED
         capture = _with_verdict(capture, verdict)
         if not verdict.stored:
@@ -310,6 +346,7 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
             )
             if version is None:
                 raise _Raced
+            _store_marks(cursor, data, verdict, version_id=version[0], correction=correction)
     return Receipt(
         uuid=capture.uuid,
         status=capture.status,
@@ -318,6 +355,21 @@ def _store(capture: store.NewCapture, *, data: CaptureIn, verdict: Verdict) -> R
         message_en=capture.message_en,
         version=version[1] if version else None,
         errors=capture.errors,
+    )
+
+
+def _store_marks(
+    cursor, data: CaptureIn, verdict: Verdict, *, version_id: int, correction: bool
+) -> None:
+    """The roll call's marks follow the day's current version: written now when the version
+    becomes current, kept aside when it is held (written if an officer approves it)."""
+    marks = data.roll.marks() if data.roll is not None else None
+    if verdict.status == Status.HELD:
+        if marks:
+            marks_store.held_keep(version_id=version_id, marks=marks)
+        return
+    marks_store.marks_report(
+        cursor, school_id=data.school_id, day=data.date, marks=marks, correction=correction
     )
 
 

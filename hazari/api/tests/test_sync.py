@@ -611,7 +611,9 @@ def test_a_body_over_the_size_limit_is_413(w):
     body = {"sent_at": iso(), "captures": [], "device_id": "", "padding": " " * MAX_BODY_BYTES}
     response = post_json(client, "/api/v1/sync/captures", body)
     body = assert_bilingual_error(response, 413, "body_too_large")
-    assert body["message_en"] == "The request is larger than 256 KB; send fewer captures at a time."
+    assert (
+        body["message_en"] == "The request is larger than 1024 KB; send fewer captures at a time."
+    )
     # Beyond what Django itself reads into memory: 413 as well, not Django's 400.
     huge = "[" + "0," * (3 * 1024 * 1024) + "0]"
     assert_bilingual_error(post_json(client, "/api/v1/sync/captures", huge), 413, "body_too_large")

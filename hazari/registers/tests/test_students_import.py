@@ -2,11 +2,12 @@ import datetime
 import random
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from hazari.imports.models import ImportBatch, Status
 from hazari.imports.tests.helpers import logged_in, upload, xlsx
-from hazari.registers.models import Student
+from hazari.registers.models import PastStay, Student
 from hazari.registers.students_import import SeenIds, StudentImporter, id_key, parse_date
 
 HEADER = "student_id,name,gender,class,section,udise_code,date_of_birth\n"
@@ -115,6 +116,38 @@ def test_a_move_between_schools_of_the_area_is_a_change(world):
     moved = import_file(client, csv_file("123456789,Ravi Kumar,M,3,A,23320200101,2017-06-14"))
     assert (moved.status, moved.changed) == (Status.APPLIED, 1)
     assert Student.objects.get().school_id == world.school_c.pk
+
+
+def test_a_move_to_another_school_or_class_ends_the_stay_and_starts_one(world):
+    # What a roll call is judged against: the register of its own day (hazari.students).
+    client = logged_in(world.dinesh)
+    with time_machine.travel("2026-07-01 09:00 +0530", tick=False):
+        import_file(client, csv_file(RAVI, SITA, MEERA))
+    first = datetime.date(2026, 7, 1)
+    assert set(Student.objects.values_list("since", flat=True)) == {first}
+    with time_machine.travel("2026-07-20 09:00 +0530", tick=False):
+        import_file(
+            client,
+            csv_file(
+                "123456789,Ravi Kumar,M,4,A,23320100101,2017-06-14",  # promoted to class 4
+                "123456790,Sita Devi,F,7,,23320200101,",  # transferred to school C
+                "ABC1234567,Meera Bai Devi,T,1,B,23320200101,01-07-2019",  # a new name only
+            ),
+        )
+    moved = datetime.date(2026, 7, 20)
+    assert set(
+        PastStay.objects.values_list(
+            "student__student_id", "school_id", "class_no", "since", "until"
+        )
+    ) == {
+        ("123456789", world.school_a.pk, 3, first, moved),
+        ("123456790", world.school_b.pk, 7, first, moved),
+    }
+    assert dict(Student.objects.values_list("student_id", "since")) == {
+        "123456789": moved,
+        "123456790": moved,
+        "ABC1234567": first,
+    }
 
 
 def test_students_absent_from_the_file_stay_as_they_are(world):
