@@ -40,7 +40,7 @@ function nextMark(boot, mark) {
 }
 
 // The roll of a day: Map class_no → its students, each child once. A child who moved to
-// another class that day is on both stays' lists; the newer stay is the one that counts.
+// another class that day is on both stays' lists; the current one is the one that counts.
 // Worked out once per bootstrap and day: every tap recounts the whole school.
 let lastRoll = { boot: null, date: null, roll: null };
 
@@ -54,7 +54,7 @@ function makeRoll(boot, date) {
   for (const s of boot.students || []) {
     if ((s.since && s.since > date) || (s.until && s.until < date)) continue;
     const seen = byId.get(s.id);
-    if (!seen || (s.since || "") > (seen.since || "")) byId.set(s.id, s);
+    if (!seen || newer(s, seen)) byId.set(s.id, s);
   }
   const classNos = new Set([...boot.school.classes, ...[...byId.values()].map((s) => s.class_no)]);
   const roll = new Map([...classNos].sort((a, b) => a - b).map((c) => [c, []]));
@@ -63,6 +63,12 @@ function makeRoll(boot, date) {
     students.sort((a, b) => collator.compare(a.section, b.section) || collator.compare(a.name, b.name));
   }
   return roll;
+}
+
+// The current stay (no end), else the one that began later: as the server judges it.
+function newer(a, b) {
+  if (!a.until !== !b.until) return !a.until;
+  return (a.since || "") > (b.since || "");
 }
 
 // The running counts of some students: present by gender (late and left early are present),
