@@ -9,6 +9,7 @@ saved marks and asks for the reason; with late and left early allowed a tap goes
 """
 
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -163,6 +164,38 @@ def test_three_absent_of_forty_is_three_taps_and_the_save(
         4: (20, 20, 0),
         5: (20, 20, 0),
     }
+
+
+def test_a_class_of_sixty_is_marked_in_well_under_thirty_seconds(new_context, roll_school, shot):
+    """A tap per child and no dialog: even every child of a class of 60, one after the other,
+    takes a few seconds (Playwright taps as fast as the page answers; a thumb is slower, but
+    it is one tap per child whatever the class)."""
+    more = Student.objects.bulk_create(
+        Student(
+            student_id=f"T{i:03d}",
+            name=f"{GIRLS[i % 10]} कुशवाहा",
+            gender="F" if i % 2 else "M",
+            class_no=5,
+            school=roll_school.school_a,
+        )
+        for i in range(20)
+    )
+    class_5 = roll_school.students[5] + more
+    context = new_context(has_touch=True)
+    page = open_app(context)
+    log_in(page, roll_school)
+    page.locator(".class-tab[data-class='5']").tap()
+    expect(page.get_by_test_id("roll").locator("button.student")).to_have_count(60)
+    started = time.monotonic()
+    for student in class_5:
+        child(page, student).tap()
+    expect(page.get_by_test_id("roll-summary")).to_contain_text("अनुपस्थित: 60")
+    elapsed = time.monotonic() - started
+    assert elapsed < 30, elapsed
+    screen(page, shot, "sixty-absent")
+    page.get_by_test_id("save").tap()
+    expect(status(page)).to_have_attribute("data-state", "uploaded")
+    assert presence(DayRecord.objects.get().current)[5] == (0, 0, 0)
 
 
 def test_a_correction_reopens_the_marks_and_asks_for_the_reason(context, roll_school, shot):
