@@ -70,6 +70,28 @@ STRINGS = {
     "staff_A": _("Absent"),
     "staff_L": _("On leave"),
     "staff_D": _("On official duty"),
+    # The student-wise roll call (rollcall.js).
+    "roll_call": _("Roll call"),
+    "roll_help": _(
+        "Everyone is marked present. Tap a child who is absent; tap again to mark present."
+    ),
+    "roll_help_late": _(
+        "Everyone is marked present. Tap a child who is absent; tap again for late, again for "
+        "left early, and once more for present."
+    ),
+    "roll_empty": _("No student of this class is on the register today."),
+    "roll_absent": _("Absent: %(n)s"),
+    "roll_late": _("Late: %(n)s"),
+    "roll_left_early": _("Left early: %(n)s"),
+    "roll_present_by_gender": _("Present: %(counts)s"),
+    "mark_P": _("Present"),
+    "mark_A": _("Absent"),
+    "mark_L": _("Late"),
+    "mark_E": _("Left early"),
+    "gender_M": _("Boy"),
+    "gender_F": _("Girl"),
+    "gender_T": _("Third gender"),
+    "section_x": _("Section %(x)s"),
     "meals": _("Meals served"),
     "meals_help": _("Students present in classes 1–8: %(n)s."),
     "meals_too_many": _(

@@ -1,8 +1,9 @@
 // Today's screen: the window, the capture's state, and the form.
 //
-// The form is one number field per class and gender with the enrolment beside it, the staff
-// with present / absent / leave / duty, and the meals served; it checks as the head master
-// types (present ≤ enrolled, meals ≤ present in classes 1–8). What is typed is kept as a
+// The form is one number field per class and gender with the enrolment beside it (or, where
+// the rules take attendance student-wise, the roll call of rollcall.js), the staff with
+// present / absent / leave / duty, and the meals served; it checks as the head master types
+// (present ≤ enrolled, meals ≤ present in classes 1–8). What is typed is kept as a
 // draft (in memory and localStorage) until saved, so a re-render or a killed tab loses
 // nothing. The draft's UUID is made once, when the draft starts: however often "save" is
 // tapped, it is one capture, and the outbox refuses a second record with the same UUID.
@@ -11,6 +12,7 @@ import * as clock from "./clock.js";
 import { h, replace } from "./dom.js";
 import { formatDay, formatDuration, pick, t } from "./i18n.js";
 import * as outbox from "./outbox.js";
+import * as rollcall from "./rollcall.js";
 
 const DRAFT_KEY = "hazari-draft";
 const GENDERS = ["boys", "girls", "third_gender"];
@@ -147,18 +149,28 @@ const DO = { held: "do_held", rejected: "do_rejected", conflict: "do_conflict" }
 function statusCard(ctx, info, m) {
   const r = info.latest;
   const receipt = r.receipt;
-  const present = r.payload.classes.reduce((n, c) => n + c.boys + c.girls + c.third_gender, 0);
-  const enrolled = info.boot.classes.reduce((n, c) => n + c.boys + c.girls + c.third_gender, 0);
+  const roll = r.payload.roll;
+  const present = roll
+    ? rollcall.presentIn(roll)
+    : r.payload.classes.reduce((n, c) => n + c.boys + c.girls + c.third_gender, 0);
+  const enrolled = roll
+    ? rollcall.sizeOf(roll)
+    : info.boot.classes.reduce((n, c) => n + c.boys + c.girls + c.third_gender, 0);
   const retry = r.state === outbox.SAVED && ctx.sync.nextRetryAt;
   return h("section", { class: `card status state-${r.state}`, "data-testid": "capture-status", "data-state": r.state },
     h("h2", {}, t(`state_${r.state}`)),
-    h("p", {}, t("present_of_enrolled", { present, enrolled })),
+    h("p", { "data-testid": "status-present" }, t("present_of_enrolled", { present, enrolled }),
+      roll && ` · ${t("roll_absent", { n: roll.absent.length })}`),
     h("p", { class: "help" }, t("saved_at", { time: clock.hhmm(r.saved_at + clock.offset()) }),
       r.settled_at && ` · ${t("uploaded_at", { time: clock.hhmm(r.settled_at + clock.offset()) })}`),
     receipt && h("p", { class: "receipt", "data-testid": "receipt" },
       pick(receipt, "message"), receipt.version ? ` · ${t("version_n", { n: receipt.version })}` : ""),
     receipt?.errors?.length > 0 &&
-      h("ul", { class: "errorlist" }, receipt.errors.map((e) => h("li", {}, pick(e, "message")))),
+      h("ul", { class: "errorlist" }, receipt.errors.map((e) => {
+        // A roll call's error names a place in its lists ("roll.absent[2]"): say which child.
+        const who = rollcall.studentOfError(info.boot, r.payload, e.field);
+        return h("li", {}, who && `${who}: `, pick(e, "message"));
+      })),
     DO[r.state] && h("p", { class: "todo" }, t(DO[r.state])),
     retry && h("p", { class: "help", "data-testid": "retry" },
       t("retry_in", { left: t("seconds", { s: Math.max(1, Math.round((retry - Date.now()) / 1000)) }) })),
@@ -198,6 +210,9 @@ function startDraft(info, from = null) {
     mealsReason: source?.payload.meals_reason || "",
     mealsNote: source?.payload.meals_note || "",
     reason: "",
+    // The roll call's marks (absent, late, left early; present unmarked) and the class shown.
+    marks: rollcall.marksFrom(source?.payload.roll),
+    classNo: null,
   };
   checked = false;
   keepDraft();
@@ -246,12 +261,18 @@ function form(ctx, info) {
           h("span", { class: "field-error", "data-for": `${c.class_no}_${g}` })))
     )
   );
+  const studentWise = rollcall.isStudentWise(boot);
   const formEl = h("form", { class: "capture", novalidate: true, "data-testid": "capture-form", onsubmit: (e) => submit(e, ctx, info) },
-    h("fieldset", {},
-      h("legend", {}, t("students_present")),
-      h("table", { class: "counts" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }), genders.map((g) => h("th", { scope: "col" }, t(g))))),
-        h("tbody", {}, rows))),
+    studentWise
+      ? rollcall.rollFieldset(boot, info.date, draft, () => {
+        keepDraft();
+        check(formEl, info);
+      })
+      : h("fieldset", {},
+        h("legend", {}, t("students_present")),
+        h("table", { class: "counts" },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }), genders.map((g) => h("th", { scope: "col" }, t(g))))),
+          h("tbody", {}, rows))),
     h("fieldset", { "data-testid": "staff" },
       h("legend", {}, t("staff")),
       staff.length === 0 && h("p", {}, t("no_staff")),
@@ -351,6 +372,14 @@ function check(formEl, info) {
   let enrolled = 0;
   let presentForMeals = 0;
   const meals = mealClasses(boot);
+  if (rollcall.isStudentWise(boot)) {
+    for (const [classNo, students] of rollcall.rollOn(boot, info.date)) {
+      const n = rollcall.tally(boot, students, draft.marks || {});
+      present += n.present;
+      enrolled += n.roll;
+      if (meals.has(classNo)) presentForMeals += n.present;
+    }
+  }
   for (const input of formEl.querySelectorAll("table input.count")) {
     const max = Number(input.dataset.max);
     const [classNo] = input.name.split("_");
@@ -378,7 +407,8 @@ function check(formEl, info) {
   }
   const reason = formEl.querySelector("[name=reason]");
   if (reason) mark("reason", checked && !reason.value.trim() ? t("reason_required") : "");
-  formEl.querySelector("[data-testid=totals]").textContent = t("present_of_enrolled", { present, enrolled });
+  formEl.querySelector("[data-testid=totals]").textContent = t("present_of_enrolled", { present, enrolled }) +
+    (rollcall.isStudentWise(boot) ? ` · ${t("roll_absent", { n: enrolled - present })}` : "");
   mark("form", checked && mistakes ? t("fix_errors") : "");
   return mistakes;
 }
@@ -419,6 +449,7 @@ function captureOf(formEl, info) {
   const boot = info.boot;
   const savedAt = Date.now();
   const counts = (c, g) => Number(draft.counts[`${c.class_no}_${g}`] || 0);
+  const studentWise = rollcall.isStudentWise(boot);
   return {
     uuid: draft.uuid,
     date: info.date,
@@ -430,12 +461,14 @@ function captureOf(formEl, info) {
       date: info.date,
       // The phone's own clock, never corrected here: the server corrects it (see clock.js).
       captured_at: clock.iso(savedAt),
-      classes: boot.classes.map((c) => ({
+      // Student-wise, the server derives the counts from the marks.
+      classes: studentWise ? [] : boot.classes.map((c) => ({
         class_no: c.class_no,
         boys: counts(c, "boys"),
         girls: counts(c, "girls"),
         third_gender: counts(c, "third_gender"),
       })),
+      ...(studentWise && { roll: rollcall.rollOf(boot, info.date, draft.marks || {}) }),
       staff: postedOn(boot, info.date).map((s) => ({ posting_id: s.posting_id, status: draft.staff[s.posting_id] || "P" })),
       meals_served: formEl.querySelector("[name=meals]") && draft.meals !== "" ? Number(draft.meals) : null,
       meals_reason: formEl.querySelector("[name=meals]") && draft.mealsReason ? draft.mealsReason : null,
