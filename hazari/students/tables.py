@@ -39,12 +39,14 @@ def _action(follow_up: FollowUp | None) -> str:
     return f"{Action(follow_up.action).label} ({on})" if on else str(Action(follow_up.action).label)
 
 
-def followup_table(rows: list[Row]) -> Table:
-    """Worst first, as the selector orders them."""
+def followup_table(rows: list[Row], *, schools: dict[int, str] | None = None) -> Table:
+    """Worst first, as the selector orders them; with the school's name first when the rows
+    are a cluster's (`schools`: school id → name)."""
     table = Table(
         name=FOLLOWUP,
         title=_("Children to follow up"),
         columns=[
+            *([_("School")] if schools is not None else []),
             _("Name"),
             _("Student ID"),
             _("Class"),
@@ -63,6 +65,7 @@ def followup_table(rows: list[Row]) -> Table:
         student, s = row.student, row.standing
         section = f"-{student.section}" if student.section else ""
         table.add(
+            *([schools[student.school_id]] if schools is not None else []),
             student.name,
             student.student_id,
             f"{student.class_no}{section}",
