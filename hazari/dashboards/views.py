@@ -101,7 +101,7 @@ def show(
     tab: str,
     build: Callable[[], dict],
     extra: dict | None = None,
-    head: str = "dashboards/head.html",
+    head_template: str = "dashboards/head.html",
 ) -> HttpResponse:
     """A dashboard page: the frame (the header, crumbs and freshness: the user's own) around
     its head (tabs, the period form: dashboards/head.html) and figures
@@ -121,7 +121,7 @@ def show(
     key = keep.key_of(
         "head+figures",  # what is kept: another shape is another key
         template,
-        head,
+        head_template,
         unit.pk,
         translation.get_language(),
         around["export_query"],
@@ -135,7 +135,7 @@ def show(
     def render_figures() -> tuple[str, str]:
         ctx = {**given, **build()}
         return (
-            render_to_string(head, ctx, request),
+            render_to_string(head_template, ctx, request),
             render_to_string(template.replace(".html", "_figures.html"), ctx, request),
         )
 

@@ -119,12 +119,12 @@ def absentees(user: User, unit: OrgUnit, span: Span, today: datetime.date) -> di
                 [kid.name for kid, _c, _g in rows],
                 [
                     charts.Series(
-                        _("Boys: chronic %"),
+                        _("Boys %"),
                         [g.get(Gender.BOY, Counts()).chronic_pct for _k, _c, g in rows],
                         "bar-boys",
                     ),
                     charts.Series(
-                        _("Girls: chronic %"),
+                        _("Girls %"),
                         [g.get(Gender.GIRL, Counts()).chronic_pct for _k, _c, g in rows],
                         "bar-girls",
                     ),
@@ -194,9 +194,18 @@ def causes_page(user: User, unit: OrgUnit, span: Span, today: datetime.date) -> 
             by_month,
         )
     }
+    tables = [by_month]
     if len(months) > 1:
         migration = [grid.get((Cause.MIGRATION, m), 0) for m in months]
         peak = max(migration) or 1
+        by_season = Table(
+            "migration-by-month",
+            _("Seasonal migration, month by month"),
+            [_("Month"), _("Children")],
+        )
+        for month, n in zip(months, migration, strict=True):
+            by_season.add(_month(month), n)
+        tables.append(by_season)
         charts_["migration"] = Chart(
             charts.columns(
                 [_month(m) for m in months],
@@ -207,7 +216,7 @@ def causes_page(user: User, unit: OrgUnit, span: Span, today: datetime.date) -> 
                     "as a per cent of the busiest month."
                 ),
             ),
-            by_month,
+            by_season,
         )
     by_class = Table("causes-by-class", _("Causes by class"), [_("Class"), *names.values()])
     classes = sorted({r.class_no for r in rows})
@@ -225,7 +234,7 @@ def causes_page(user: User, unit: OrgUnit, span: Span, today: datetime.date) -> 
                 counts[r.cause] += r.students
         if any(counts.values()):
             by_gender.add(_gender_label(code), *counts.values())
-    tables = [by_month, by_class, by_gender]
+    tables += [by_class, by_gender]
     if unit.level < Level.SCHOOL:
         kids = {k.pk: k for k in scope.units_for(user).children_of(unit).order_by("name_en")}
         found = figures.causes_of_children(unit, months)

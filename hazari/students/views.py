@@ -145,7 +145,7 @@ def _show(request: AuthedRequest, template: str, unit: OrgUnit, span: Span, tab:
             "spans": {SESSION: _("The session so far"), MONTH: _("A month")},
             "named_list": _named_list_url(unit),
         },
-        head="students/absence_head.html",
+        head_template="students/absence_head.html",
     )
 
 

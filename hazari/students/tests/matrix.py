@@ -18,6 +18,7 @@ ABSENCE_TABLES = [
     "by-class",
     "by-gender",
     "causes-by-month",
+    "migration-by-month",
     "causes-by-class",
     "causes-by-gender",
     "causes-by-unit",
