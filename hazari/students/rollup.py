@@ -28,8 +28,7 @@ from django.utils import timezone
 from hazari.attendance.models import Version
 from hazari.lib.iters import chunked
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
-from hazari.registers.models import Student, academic_year_of
-from hazari.schooldays.models import AcademicSession
+from hazari.registers.models import Student
 from hazari.students.followup import CHRONIC, SEVERE, Limits, standing_of_months
 from hazari.students.marks import Month
 from hazari.students.models import (
@@ -44,6 +43,7 @@ from hazari.students.models import (
     RollupState,
     SchoolSeen,
 )
+from hazari.students.selectors import state_session_start
 
 LIMITS = Limits()
 # Version ids re-read below the highest seen (as the dashboards' refresher does).
@@ -64,13 +64,7 @@ SUMMED = (
 
 def session_start(today: datetime.date) -> datetime.date:
     """The first day of the session running today (1 April when none is set up)."""
-    found = (
-        AcademicSession.objects.filter(start__lte=today, end__gte=today)
-        .order_by("start")
-        .values_list("start", flat=True)
-        .first()
-    )
-    return found or datetime.date(academic_year_of(today), 4, 1)
+    return state_session_start(None, today)
 
 
 @dataclass

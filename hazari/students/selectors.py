@@ -26,11 +26,18 @@ DEFAULT_LIMITS = followup.Limits()
 def session_start(school: School, today: datetime.date) -> datetime.date:
     """The first day of the school's session that holds `today`: its state's session when
     one is entered (kept by the process: schooldays.day_calendar), else 1 April."""
-    state_id = school.unit.state_id or school.unit.pk
-    for session in day_calendar(today).sessions:
-        if session.state_id == state_id and session.covers(today):
-            return session.start
-    return datetime.date(academic_year_of(today), 4, 1)
+    return state_session_start(school.unit.state_id or school.unit.pk, today)
+
+
+def state_session_start(state_id: int | None, today: datetime.date) -> datetime.date:
+    """The first day of the session holding `today` of that state (of any state: the
+    earliest, when None), else 1 April."""
+    starts = [
+        session.start
+        for session in day_calendar(today).sessions
+        if (state_id is None or session.state_id == state_id) and session.covers(today)
+    ]
+    return min(starts, default=datetime.date(academic_year_of(today), 4, 1))
 
 
 def _month_start(day: datetime.date) -> datetime.date:
