@@ -226,3 +226,52 @@ def test_an_entry_for_a_child_who_left_is_refused_with_the_reason(context, fu_sc
     page.get_by_test_id("fu-dismiss").click()
     expect(refused).to_have_count(0)
     assert entries(page)[0]["dismissed_at"]
+
+
+def test_a_phone_with_the_older_database_keeps_its_captures(page):
+    """IndexedDB version 2 adds the follow-up queue to what a phone already holds: its unsent
+    captures stay in the outbox."""
+    page.goto("/app/manifest.webmanifest")  # the app's origin, without the app running
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("hazari", 1);
+            open.onupgradeneeded = () => {
+                const db = open.result;
+                db.createObjectStore("meta");
+                const outbox = db.createObjectStore("outbox", { keyPath: "uuid" });
+                outbox.createIndex("state", "state");
+                outbox.createIndex("date", "date");
+                outbox.put({ uuid: "u-1", state: "saved", date: "2026-07-15", saved_at: 1 });
+            };
+            open.onsuccess = () => { open.result.close(); resolve(); };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+    page.goto("/app/")
+    expect(page.get_by_test_id("login")).to_be_visible()
+    found = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("hazari");
+            open.onsuccess = () => {
+                const db = open.result;
+                const get = db.transaction("outbox").objectStore("outbox").getAll();
+                get.onsuccess = () => {
+                    resolve({ version: db.version, stores: [...db.objectStoreNames],
+                              outbox: get.result.map((r) => r.uuid) });
+                    db.close();
+                };
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+    assert found == {"version": 2, "stores": ["followups", "meta", "outbox"], "outbox": ["u-1"]}
+
+
+def test_no_follow_up_where_the_school_keeps_no_register(context, school_a_ready):  # noqa: F811
+    """A school that reports counts has no register of children: no way to the follow-up."""
+    with time_machine.travel(NOW, tick=True):
+        page = open_app(context)
+        log_in(page, school_a_ready)
+        expect(page.locator("[data-testid=capture-form] table.counts")).to_be_visible()
+        expect(page.get_by_test_id("tab-followup")).to_have_count(0)
+        expect(page.get_by_test_id("open-followup")).to_have_count(0)
