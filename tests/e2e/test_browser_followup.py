@@ -154,14 +154,32 @@ def test_a_cause_recorded_offline_then_an_action_and_the_child_back(
     assert (entry.kind, entry.code, entry.on) == ("cause", "illness", DAY)
     shot(page, "uploaded")
 
-    # A home visit yesterday.
+    # A home visit yesterday. The list cannot be fetched for a while (the server fails):
+    # the row shows the entry uploaded, and the child's page the receipt.
+    def list_fails(route):
+        if route.request.method == "GET":
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/students/followups", list_fails)
     row(page, w.ravi).click()
     page.locator("[data-testid=fu-form-action] label.choice", has_text="घर जाकर मिले").click()
     page.fill("#fu-action-on", "2026-07-14")
     assert_fits_a_phone(page)
     page.get_by_test_id("fu-save-action").click()
     expect(row(page, w.ravi)).to_contain_text("कार्य: घर जाकर मिले")
+    chip = row(page, w.ravi).get_by_test_id("entry-state")
+    expect(chip).to_have_attribute("data-state", "uploaded")
+    row(page, w.ravi).click()
+    expect(page.get_by_test_id("fu-receipt")).to_have_text("दर्ज हो गया।")
+    expect(page.get_by_test_id("fu-current")).to_contain_text("भेज दी गई ✓")
+    shot(page, "receipt")
+    # The server answers again: the next try fetches the list, with the server's state.
+    page.unroute("**/api/v1/students/followups")
+    page.get_by_test_id("fu-back").click()
     expect(row(page, w.ravi).get_by_test_id("entry-state")).to_have_count(0, timeout=SLOW_MS)
+    expect(row(page, w.ravi)).to_contain_text("कार्य: घर जाकर मिले")
     fu.refresh_from_db()
     assert (fu.action, fu.action_on) == ("home_visit", datetime.date(2026, 7, 14))
 

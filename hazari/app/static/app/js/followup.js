@@ -217,7 +217,7 @@ function reasonText(list, reason) {
 
 function historyCard(list, student, pending) {
   const server = (student?.follow_up?.history || []).map((e) => ({ ...e, by: e.recorded_by }));
-  const phone = pending.map((r) => ({ ...r.payload, state: r.state }));
+  const phone = pending.map((r) => ({ ...r.payload, state: r.state, receipt: r.receipt }));
   const items = [...server, ...phone];
   if (items.length === 0) return null;
   return h("section", { class: "card", "data-testid": "fu-history" },
@@ -227,7 +227,8 @@ function historyCard(list, student, pending) {
         h("span", { class: "date" }, formatDay(e.on, "short")),
         h("span", {}, h("b", {}, t(`fu_${e.kind}`), ": "), whatText(list, e.kind, { ...e, on: null }),
           e.by && h("span", { class: "help" }, " · ", t("fu_by", { who: e.by })),
-          e.state && [" ", stateChip(e.state)])))));
+          e.state && [" ", stateChip(e.state)],
+          e.receipt && h("span", { class: "help", "data-testid": "fu-receipt" }, " ", pick(e.receipt, "message")))))));
 }
 
 // --- The forms ----------------------------------------------------------------------------------
@@ -280,7 +281,6 @@ function entryForm(ctx, list, student, id, kind) {
     if (kind === "cause") draft.note = data.get("note") || "";
     else draft.on = data.get("on") || "";
   });
-  formEl.addEventListener("change", () => formEl.dispatchEvent(new Event("input")));
   return formEl;
 }
 

@@ -259,8 +259,10 @@ async function refreshData(s, force) {
     await setMeta("history", { data, fetched_at: Date.now(), today });
     changed("history");
   }
+  // Wanted until fetched: a failed fetch after an upload is tried again on the next round.
+  if (force.followups || bootFetched) wantFollowups = true;
   const list = await getMeta("followups");
-  if (hasRegister(boot.data) && (force.followups || wantFollowups || bootFetched || due(list))) {
+  if (hasRegister(boot.data) && (wantFollowups || due(list))) {
     const data = await timed("GET", "students/followups", s);
     await setMeta("followups", { data, fetched_at: Date.now(), today, school_id: boot.data.school.id });
     wantFollowups = false;
