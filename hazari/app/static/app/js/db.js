@@ -1,5 +1,6 @@
 // IndexedDB, the phone's storage for the app: "meta" (the log-in, the school's bootstrap,
-// the clock, the history) and "outbox" (every capture, by its UUID).
+// the clock, the history, the follow-up list), "outbox" (every capture, by its UUID) and,
+// since version 2, "followups" (every follow-up entry, by its UUID: see followup.js).
 //
 // Requests are wrapped in promises. Awaiting one inside a transaction is safe: its result
 // arrives as a microtask of the same task, before the transaction commits for lack of work.
@@ -7,7 +8,7 @@
 // callers never do.
 
 const NAME = "hazari";
-const VERSION = 1;
+const VERSION = 2;
 let opening = null;
 
 export function request(req) {
@@ -17,16 +18,25 @@ export function request(req) {
   });
 }
 
+// A queue of records to upload (outbox.js), by UUID, with their state and the day saved.
+function queueStore(db, name) {
+  const store = db.createObjectStore(name, { keyPath: "uuid" });
+  store.createIndex("state", "state");
+  store.createIndex("date", "date");
+}
+
 function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const req = indexedDB.open(NAME, VERSION);
-      req.onupgradeneeded = () => {
+      req.onupgradeneeded = (event) => {
         const db = req.result;
-        db.createObjectStore("meta");
-        const outbox = db.createObjectStore("outbox", { keyPath: "uuid" });
-        outbox.createIndex("state", "state");
-        outbox.createIndex("date", "date");
+        // Step by step from the version the phone has: nothing it holds is dropped.
+        if (event.oldVersion < 1) {
+          db.createObjectStore("meta");
+          queueStore(db, "outbox");
+        }
+        if (event.oldVersion < 2) queueStore(db, "followups");
       };
       req.onsuccess = () => {
         const db = req.result;

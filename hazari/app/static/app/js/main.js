@@ -5,10 +5,12 @@ import { ApiError, CONFIG, call } from "./api.js";
 import * as clock from "./clock.js";
 import { deleteMeta, getMeta, setMeta } from "./db.js";
 import { h, replace } from "./dom.js";
+import { renderFollowups } from "./followup.js";
 import { renderHistory } from "./history.js";
 import { lang, otherLanguageName, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./login.js";
 import * as outbox from "./outbox.js";
+import { hasRegister } from "./rollcall.js";
 import * as sync from "./sync.js";
 import { renderToday } from "./today.js";
 
@@ -17,6 +19,8 @@ const state = {
   bootstrap: null, // { data, fetched_at, today } from GET /sync/bootstrap
   history: null, // { data, fetched_at, today } from GET /app/history
   records: [], // the outbox
+  followups: null, // { data, fetched_at, today, school_id } from GET /students/followups
+  entries: [], // the follow-up entries' queue
   deviceId: "",
   persisted: false,
   offlineReady: false,
@@ -28,7 +32,16 @@ const screen = document.getElementById("screen");
 const tabs = document.getElementById("tabs");
 
 function route() {
-  return location.hash === "#history" ? "history" : "today";
+  if (location.hash === "#history") return "history";
+  if (location.hash.startsWith("#followup")) return "followup";
+  return "today";
+}
+
+// What this user has not yet uploaded: captures and follow-up entries.
+function unsentCount() {
+  return [...state.records, ...state.entries].filter(
+    (r) => r.user_id === state.session?.user.id && outbox.UNSENT.includes(r.state)
+  ).length;
 }
 
 function ctx() {
@@ -37,7 +50,7 @@ function ctx() {
     bootstrap: state.bootstrap?.data || null,
     language: lang(),
     sync: sync.status,
-    actions: { login, save, sendNow, render },
+    actions: { login, save, saveEntry, dismissEntry, sendNow, render },
   };
 }
 
@@ -49,9 +62,7 @@ function renderFrame() {
   const switcher = document.getElementById("lang");
   switcher.textContent = otherLanguageName();
   switcher.setAttribute("aria-label", `${t("language")}: ${otherLanguageName()}`);
-  const unsent = state.records.filter(
-    (r) => r.user_id === state.session?.user.id && outbox.UNSENT.includes(r.state)
-  ).length;
+  const unsent = unsentCount();
   replace(
     document.getElementById("net"),
     h("span", { class: navigator.onLine ? "online" : "offline" }, navigator.onLine ? t("online") : t("offline")),
@@ -63,6 +74,9 @@ function renderFrame() {
     replace(
       tabs,
       h("a", { href: "#today", "aria-current": current === "today" ? "page" : null }, t("nav_today")),
+      hasRegister(state.bootstrap?.data) &&
+        h("a", { href: "#followup", "data-testid": "tab-followup", "aria-current": current === "followup" ? "page" : null },
+          t("nav_followup")),
       h("a", { href: "#history", "aria-current": current === "history" ? "page" : null }, t("nav_history")),
       h("button", { type: "button", "data-testid": "logout", onclick: logout }, t("nav_logout"))
     );
@@ -80,6 +94,8 @@ function render() {
   } else if (route() === "history") {
     delete screen.dataset.shape;
     renderHistory(screen, ctx());
+  } else if (route() === "followup") {
+    renderFollowups(screen, ctx());
   } else {
     renderToday(screen, ctx());
   }
@@ -108,8 +124,10 @@ async function login(userId, password) {
     // Another school's data must not show, nor be taken for this school's.
     await deleteMeta("bootstrap");
     await deleteMeta("history");
+    await deleteMeta("followups");
     state.bootstrap = null;
     state.history = null;
+    state.followups = null;
   }
   state.session = session;
   state.notice = "";
@@ -121,9 +139,7 @@ async function login(userId, password) {
 
 // Unsent captures stay on the phone whatever the answer; the warning says so.
 function logout() {
-  const unsent = state.records.filter(
-    (r) => r.user_id === state.session?.user.id && outbox.UNSENT.includes(r.state)
-  ).length;
+  const unsent = unsentCount();
   if (unsent === 0) return endSession();
   const dialog = h("dialog", { class: "card", "data-testid": "logout-warning" },
     h("h2", {}, t("logout_unsent_title")),
@@ -143,9 +159,11 @@ async function endSession() {
   state.session = null;
   state.bootstrap = null;
   state.history = null;
+  state.followups = null;
   await deleteMeta("session");
   await deleteMeta("bootstrap");
   await deleteMeta("history");
+  await deleteMeta("followups");
   render();
   // End the token on the server too; offline, it simply expires.
   if (token) call("DELETE", "auth/token", { token, timeoutMs: 10000 }).catch(() => {});
@@ -157,6 +175,20 @@ async function save(record) {
   await outbox.add({ ...record, user_id: state.session.user.id });
   state.records = await outbox.all();
   sync.kick();
+}
+
+// --- Follow-up entries -------------------------------------------------------------------------
+
+async function saveEntry(record) {
+  await outbox.followups.add({ ...record, user_id: state.session.user.id });
+  state.entries = await outbox.followups.all();
+  sync.kick();
+}
+
+async function dismissEntry(uuid) {
+  await outbox.followups.dismiss(uuid, Date.now());
+  state.entries = await outbox.followups.all();
+  render();
 }
 
 function sendNow() {
@@ -172,7 +204,9 @@ async function reload(what) {
   }
   if (what === "bootstrap") state.bootstrap = await getMeta("bootstrap");
   if (what === "history") state.history = await getMeta("history");
+  if (what === "followup-list") state.followups = await getMeta("followups");
   state.records = await outbox.all();
+  state.entries = await outbox.followups.all();
   render();
 }
 
@@ -204,7 +238,9 @@ async function start() {
   state.session = (await getMeta("session")) || null;
   state.bootstrap = (await getMeta("bootstrap")) || null;
   state.history = (await getMeta("history")) || null;
+  state.followups = (await getMeta("followups")) || null;
   state.records = await outbox.all();
+  state.entries = await outbox.followups.all();
   state.lastUserId = localStorage.getItem("hazari-user-id") || "";
   if (navigator.storage?.persisted) state.persisted = await navigator.storage.persisted();
 
@@ -212,7 +248,14 @@ async function start() {
     toggleLanguage();
     render();
   });
-  window.addEventListener("hashchange", render);
+  window.addEventListener("hashchange", () => {
+    // The follow-up list, opened online, is fetched again when it is more than a minute old.
+    const list = state.followups;
+    if (route() === "followup" && navigator.onLine && (!list || Date.now() - list.fetched_at > 60000)) {
+      sync.kick({ followups: true });
+    }
+    render();
+  });
   window.addEventListener("online", () => {
     renderFrame();
     sync.online();

@@ -24,6 +24,12 @@ export function isStudentWise(boot) {
   return boot?.roll_call?.mode === "students";
 }
 
+// Whether the school keeps a register of students: then it has children to follow up
+// (followup.js). The bootstrap lists them only for a student-wise roll call.
+export function hasRegister(boot) {
+  return isStudentWise(boot) || (boot?.students || []).length > 0;
+}
+
 function marksAllowed(boot) {
   return boot.roll_call?.late_and_left_early ? [PRESENT, ABSENT, LATE, LEFT_EARLY] : [PRESENT, ABSENT];
 }

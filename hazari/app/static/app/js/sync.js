@@ -6,11 +6,16 @@
 // otherwise every 15 minutes to refresh the bootstrap and history. One cycle at a time per
 // phone: a Web Lock is held for the upload, so two open tabs never send the same batch, and
 // a capture found "sending" while we hold the lock was left by an app that stopped half-way.
+//
+// The follow-up entries (followup.js) go the same way in the same cycle, after the captures,
+// from their own queue to their own endpoint; then the school's follow-up list is fetched
+// again: on start, with the bootstrap, after entries went up, and when asked for.
 
 import { ApiError, call } from "./api.js";
 import * as clock from "./clock.js";
 import { getMeta, setMeta } from "./db.js";
 import * as outbox from "./outbox.js";
+import { hasRegister } from "./rollcall.js";
 
 const FIRST_RETRY_MS = 4000;
 const MAX_RETRY_MS = 10 * 60 * 1000;
@@ -23,6 +28,7 @@ let failures = 0;
 let timer = null;
 let again = false;
 let wantRefresh = false;
+let wantFollowups = false;
 const listeners = new Set();
 
 // What the screens show: whether a cycle is running, when the next try is, the last error.
@@ -39,6 +45,7 @@ function changed(what) {
 export function start(newSession) {
   session = newSession;
   failures = 0;
+  wantFollowups = true;
   kick();
 }
 
@@ -65,9 +72,10 @@ export function online() {
   kick();
 }
 
-export async function kick({ refresh = false } = {}) {
+export async function kick({ refresh = false, followups = false } = {}) {
   if (!session) return;
   wantRefresh = wantRefresh || refresh;
+  wantFollowups = wantFollowups || followups;
   if (status.running) {
     again = true; // a capture saved during an upload goes in the next round
     return;
@@ -117,6 +125,7 @@ async function exclusively(work) {
 
 async function cycle(s, refresh) {
   let uploaded = false;
+  let entriesSent = false;
   await exclusively(async () => {
     await reconcile(s);
     const boot = await getMeta("bootstrap");
@@ -129,11 +138,48 @@ async function cycle(s, refresh) {
       uploaded = true;
       changed("outbox");
     }
+    entriesSent = await uploadEntries(s, limit);
   });
   // What the server holds for the days just uploaded has changed: fetch the history too.
   const stale = wantRefresh;
   wantRefresh = false;
-  await refreshData(s, { bootstrap: refresh || stale, history: refresh || stale || uploaded });
+  await refreshData(s, {
+    bootstrap: refresh || stale,
+    history: refresh || stale || uploaded,
+    followups: refresh || stale || entriesSent,
+  });
+}
+
+// The follow-up entries, oldest first, in batches. One left "sending" by an app that stopped
+// simply goes again: the server answers an entry it already has (same UUID, same content)
+// with the same receipt and stores nothing twice. Returns whether any went up.
+async function uploadEntries(s, limit) {
+  const queue = outbox.followups;
+  const stuck = await queue.stuck(s.user.id);
+  if (stuck.length > 0) await queue.release(stuck.map((r) => r.uuid), null);
+  let sent = false;
+  for (;;) {
+    const batch = await queue.claim(s.user.id, limit, Date.now());
+    if (batch.length === 0) break;
+    changed("followups");
+    let reply;
+    try {
+      reply = await timed("POST", "students/followups/entries", s, {
+        sent_at: clock.iso(Date.now()),
+        entries: batch.map((r) => r.payload),
+      });
+    } catch (error) {
+      const kind = error instanceof ApiError ? error.kind : "error";
+      await queue.release(batch.map((r) => r.uuid), { kind, status: error.status || 0, at: Date.now() });
+      changed("followups");
+      throw error;
+    }
+    await queue.settle(reply.receipts, Date.now());
+    await queue.release(batch.map((r) => r.uuid), null);
+    sent = true;
+    changed("followups");
+  }
+  return sent;
 }
 
 // Round trips with the server's time: each one measures the phone's clock again.
@@ -193,14 +239,18 @@ async function upload(s, batch) {
 }
 
 // The school's bootstrap (classes, enrolment, staff, calendar, rules) and its last 30 days:
-// fetched when missing, when the day changed, or every REFRESH_MS.
+// fetched when missing, when the day changed, or every REFRESH_MS. The follow-up list too,
+// where the school keeps a register, and whenever the bootstrap is fetched.
 async function refreshData(s, force) {
   const today = clock.localDate(clock.now());
   const due = (saved) => !saved || saved.today !== today || Date.now() - saved.fetched_at > REFRESH_MS;
-  const boot = await getMeta("bootstrap");
+  let boot = await getMeta("bootstrap");
+  let bootFetched = false;
   if (force.bootstrap || due(boot)) {
     const data = await timed("GET", "sync/bootstrap", s);
-    await setMeta("bootstrap", { data, fetched_at: Date.now(), today });
+    boot = { data, fetched_at: Date.now(), today };
+    bootFetched = true;
+    await setMeta("bootstrap", boot);
     changed("bootstrap");
   }
   const history = await getMeta("history");
@@ -209,5 +259,15 @@ async function refreshData(s, force) {
     await setMeta("history", { data, fetched_at: Date.now(), today });
     changed("history");
   }
+  // Wanted until fetched: a failed fetch after an upload is tried again on the next round.
+  if (force.followups || bootFetched) wantFollowups = true;
+  const list = await getMeta("followups");
+  if (hasRegister(boot.data) && (wantFollowups || due(list))) {
+    const data = await timed("GET", "students/followups", s);
+    await setMeta("followups", { data, fetched_at: Date.now(), today, school_id: boot.data.school.id });
+    wantFollowups = false;
+    changed("followup-list");
+  }
   await outbox.prune(today);
+  await outbox.followups.prune(today);
 }

@@ -109,7 +109,8 @@ export function renderToday(root, ctx) {
       h("div", { class: "card", "data-testid": "today" },
         h("h1", {}, t("today_title")),
         h("p", { class: "school" }, pick(info.boot.school, "name"), " · ", formatDay(info.date)),
-        h("p", { class: "window", "data-testid": "window" })
+        h("p", { class: "window", "data-testid": "window" }),
+        h("div", { class: "followup-slot" })
       ),
       h("div", { class: "clock-slot" }),
       h("div", { class: "status-slot" }),
@@ -136,6 +137,14 @@ function update(root, ctx, info, m) {
   );
   const showStatus = info.latest && (m !== "form" || !LIVE.includes(info.latest.state) || draft?.correcting);
   replace(root.querySelector(".status-slot"), showStatus && statusCard(ctx, info, m));
+  // The way to the follow-up of absent children, where the school keeps a register.
+  const list = ctx.followups?.school_id === info.boot.school.id ? ctx.followups.data : null;
+  replace(
+    root.querySelector(".followup-slot"),
+    rollcall.hasRegister(info.boot) &&
+      h("a", { class: "button secondary", href: "#followup", "data-testid": "open-followup" },
+        list ? t("fu_open_n", { n: list.students.length }) : t("fu_title"))
+  );
   replace(
     root.querySelector(".ready-slot"),
     ctx.offlineReady && h("span", { "data-testid": "offline-ready" }, "✓ ", t("offline_ready"))
