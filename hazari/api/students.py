@@ -105,6 +105,9 @@ class FollowUpStudentOut(Schema):
 
 class FollowUpListOut(Schema):
     today: datetime.date
+    session_start: datetime.date = Field(
+        description="The session's first day: an entry's `on` may be no earlier."
+    )
     limits: FollowUpLimitsOut
     causes: list[FollowUpChoiceOut]
     actions: list[FollowUpChoiceOut]
@@ -188,6 +191,7 @@ def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, 
     rows = selectors.followup_list(school, today=today, limits=limits)
     return FollowUpListOut(
         today=today,
+        session_start=selectors.session_start(school, today),
         limits=FollowUpLimitsOut(**asdict(limits)),
         causes=_choices(Cause),
         actions=_choices(Action),

@@ -43,8 +43,16 @@ def test_the_list_as_the_contract_says(w, asha):
     response = asha.get(LIST)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"today", "limits", "causes", "actions", "outcomes", "students"}
-    assert body["today"] == "2026-07-15"
+    assert set(body) == {
+        "today",
+        "session_start",
+        "limits",
+        "causes",
+        "actions",
+        "outcomes",
+        "students",
+    }
+    assert body["today"] == "2026-07-15" and body["session_start"] == "2026-04-01"
     assert body["limits"] == {
         "run_days": 3,
         "threshold": 75.0,
