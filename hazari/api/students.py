@@ -20,7 +20,6 @@ from django.db import models
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from hazari.accounts import scope
 from hazari.api.auth import token_auth
 from hazari.api.schemas import (
     MAX_ID,
@@ -32,7 +31,7 @@ from hazari.api.schemas import (
     Text,
     ValidationErrorOut,
 )
-from hazari.api.sync import SCHOOL_REQUIRED, _own_school_id
+from hazari.api.sync import school_asked
 from hazari.lib.http import AuthedRequest
 from hazari.lib.i18n import label_in_both_languages
 from hazari.students import selectors, services
@@ -178,14 +177,9 @@ def _student_out(row: selectors.Row) -> FollowUpStudentOut:
 def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, le=MAX_ID)):
     """A head master or teacher gets their own school; an officer names a school of their
     area with `school_id`. A school outside the user's area is 404."""
-    user = request.user
-    if school_id is None:
-        school_id = _own_school_id(user)
-    if school_id is None:
-        body = ErrorOut.of("school_required", SCHOOL_REQUIRED)
-        error = {"field": "school_id", "loc": ["query", "school_id"], "type": "missing"}
-        return Status(422, {**body.dict(), "errors": [{**error, "msg": body.message_en}]})
-    school = scope.school_for(user, school_id)
+    school = school_asked(request, school_id)
+    if isinstance(school, Status):
+        return school
     today = timezone.localdate()
     limits = selectors.DEFAULT_LIMITS
     rows = selectors.followup_list(school, today=today, limits=limits)

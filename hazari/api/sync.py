@@ -63,7 +63,7 @@ from hazari.attendance.models import Status as CaptureStatus
 from hazari.attendance.services import CaptureIn, ClassCount, Receipt, StaffMark
 from hazari.lib.http import AuthedRequest
 from hazari.lib.i18n import in_both_languages
-from hazari.orgunits.models import Level
+from hazari.orgunits.models import Level, School
 from hazari.students.rollcall import Roll
 
 router = Router(auth=token_auth, tags=["sync"])
@@ -202,15 +202,22 @@ def tokens_revoke(request: AuthedRequest, user_id: int):
 def bootstrap(request: AuthedRequest, school_id: int | None = Query(None, ge=1, le=MAX_ID)):
     """A head master or teacher gets their own school; an officer names a school of their
     area with `school_id`. A school outside the user's area is 404."""
-    user = request.user
+    school = school_asked(request, school_id)
+    if isinstance(school, Status):
+        return school
+    return bootstrap_for(school, limits=LIMITS)
+
+
+def school_asked(request: AuthedRequest, school_id: int | None) -> School | Status:
+    """The school a phone's request is for: the one given (404 outside the user's area), or
+    a head master's or teacher's own; an officer who gives none is answered 422."""
     if school_id is None:
-        school_id = _own_school_id(user)
+        school_id = _own_school_id(request.user)
     if school_id is None:
         body = ErrorOut.of("school_required", SCHOOL_REQUIRED)
         error = {"field": "school_id", "loc": ["query", "school_id"], "type": "missing"}
         return Status(422, {**body.dict(), "errors": [{**error, "msg": body.message_en}]})
-    school = scope.school_for(user, school_id)
-    return bootstrap_for(school, limits=LIMITS)
+    return scope.school_for(request.user, school_id)
 
 
 # --- Upload ------------------------------------------------------------------------------

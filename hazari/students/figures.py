@@ -5,13 +5,13 @@ indexed read of a unit's rows, or of the rows of the units one level down. No ch
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django.db.models import Sum
 
 from hazari.orgunits.models import ANCESTOR_FIELDS, OrgUnit
 from hazari.students.models import Absence, CauseCount
-from hazari.students.rollup import SUMMED, session_start
+from hazari.students.rollup import SUMMED, Counts, session_start
 
 SESSION, MONTH = "session", "month"
 
@@ -44,39 +44,6 @@ class Span:
             out.append(at)
             at = (at.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         return out
-
-
-@dataclass
-class Counts:
-    students: int = 0
-    chronic: int = 0
-    severe: int = 0
-    days_marked: int = 0
-    days_absent: int = 0
-    to_follow_up: int = 0
-    no_action: int = 0
-    came_back: int = 0
-
-    def add(self, other: "Counts") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    @staticmethod
-    def _pct(part: int, whole: int) -> float | None:
-        return 100.0 * part / whole if whole else None
-
-    @property
-    def chronic_pct(self) -> float | None:
-        return self._pct(self.chronic, self.students)
-
-    @property
-    def severe_pct(self) -> float | None:
-        return self._pct(self.severe, self.students)
-
-    @property
-    def attendance(self) -> float | None:
-        """Per cent of the children's marked days present."""
-        return self._pct(self.days_marked - self.days_absent, self.days_marked)
 
 
 def _rows(span: Span, **where):

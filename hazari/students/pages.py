@@ -20,8 +20,9 @@ from hazari.dashboards.tables import Link, Pct, Table
 from hazari.orgunits.models import Level, OrgUnit
 from hazari.registers.models import Gender
 from hazari.students import figures
-from hazari.students.figures import Counts, Span
+from hazari.students.figures import Span
 from hazari.students.models import Cause
+from hazari.students.rollup import Counts
 
 
 def query(span: Span) -> str:

@@ -68,8 +68,8 @@ def session_start(today: datetime.date) -> datetime.date:
 
 
 @dataclass
-class Figures:
-    """One row's counts while they are being added up."""
+class Counts:
+    """One row's counts (an Absence row's, or a sum of them)."""
 
     students: int = 0
     chronic: int = 0
@@ -81,11 +81,33 @@ class Figures:
     came_back: int = 0
 
     def count(self, marked: int, absent: int, tier: str | None) -> None:
+        """Count a child with these days and tier."""
         self.students += 1
         self.days_marked += marked
         self.days_absent += absent
         self.chronic += tier in (CHRONIC, SEVERE)
         self.severe += tier == SEVERE
+
+    def add(self, other: "Counts") -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @staticmethod
+    def _pct(part: int, whole: int) -> float | None:
+        return 100.0 * part / whole if whole else None
+
+    @property
+    def chronic_pct(self) -> float | None:
+        return self._pct(self.chronic, self.students)
+
+    @property
+    def severe_pct(self) -> float | None:
+        return self._pct(self.severe, self.students)
+
+    @property
+    def attendance(self) -> float | None:
+        """Per cent of the children's marked days present."""
+        return self._pct(self.days_marked - self.days_absent, self.days_marked)
 
 
 def _tier(marked: int, absent: int, limits: Limits) -> str | None:
@@ -98,11 +120,11 @@ def _tier(marked: int, absent: int, limits: Limits) -> str | None:
 
 @dataclass
 class SchoolFigures:
-    """A school's rows: (session?, start, class, gender) → Figures; (month, class, gender,
+    """A school's rows: (session?, start, class, gender) → counts; (month, class, gender,
     cause) → children."""
 
-    absence: dict[tuple[bool, datetime.date, int, str], Figures] = field(
-        default_factory=lambda: defaultdict(Figures)
+    absence: dict[tuple[bool, datetime.date, int, str], Counts] = field(
+        default_factory=lambda: defaultdict(Counts)
     )
     causes: dict[tuple[datetime.date, int, str, str], set[int]] = field(
         default_factory=lambda: defaultdict(set)
