@@ -18,12 +18,14 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from hazari.attendance.checks import Problem
 from hazari.attendance.models import RollCall
 from hazari.attendance.rules import Rules
+from hazari.lib import prepared
 from hazari.registers.models import Gender, PastStay, Student
 from hazari.students.models import Mark
 
@@ -66,23 +68,38 @@ class OnRoll:
 
 def register_of_day(school_id: int, day: datetime.date) -> dict[int, OnRoll]:
     """The school's register on the day: {student id: class and gender}. A student whose
-    class changed that day is on both rolls; the current stay wins."""
+    class changed that day is on both rolls; the current stay wins.
+
+    One statement, written out and prepared once per connection (hazari.lib.prepared): it
+    runs on every roll-call upload, where compiling two querysets cost more than all the rest
+    of the roll call (docs/benchmarks.md, "Morning rush with a student-wise roll call")."""
     on_roll: dict[int, OnRoll] = {}
-    past = (
-        PastStay.objects.filter(school_id=school_id, until__gte=day)
-        .filter(Q(since__isnull=True) | Q(since__lte=day))
-        .values_list("student_id", "class_no", "student__gender")
-    )
-    for pk, class_no, gender in past:
-        on_roll[pk] = OnRoll(class_no, gender)
-    current = (
-        Student.objects.filter(school_id=school_id, is_active=True)
-        .filter(Q(since__isnull=True) | Q(since__lte=day))
-        .values_list("pk", "class_no", "gender")
-    )
-    for pk, class_no, gender in current:
-        on_roll[pk] = OnRoll(class_no, gender)
+    when = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        prepared.execute(
+            cursor,
+            "hazari_register_of_day",
+            _register_sql(),
+            [school_id, when, when, school_id, True, when],
+        )
+        # Ended stays first, then the current ones: a current stay replaces an ended one.
+        for pk, class_no, gender, _current in cursor.fetchall():
+            on_roll[pk] = OnRoll(class_no, gender)
     return on_roll
+
+
+def _register_sql() -> str:
+    quote = connection.ops.quote_name
+    stay, student = PastStay._meta, Student._meta
+    p, s = quote(stay.db_table), quote(student.db_table)
+    return (
+        f"SELECT p.student_id, p.class_no, s.gender, 0 FROM {p} p "  # noqa: S608 (model names)
+        f"JOIN {s} s ON s.id = p.student_id "
+        "WHERE p.school_id = %s AND p.until >= %s AND (p.since IS NULL OR p.since <= %s) "
+        f"UNION ALL SELECT s.id, s.class_no, s.gender, 1 FROM {s} s "
+        "WHERE s.school_id = %s AND s.is_active = %s AND (s.since IS NULL OR s.since <= %s) "
+        "ORDER BY 4"
+    )
 
 
 def roll_between(school_id: int, first: datetime.date, last: datetime.date) -> list[dict]:
