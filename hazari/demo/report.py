@@ -115,13 +115,14 @@ def format_roll_call() -> str:
     if not units:
         return "Attendance is taken as counts per class and gender everywhere."
     with translation.override("en"):
-        names = ", ".join(f"{r.unit.name_en} ({Level(r.unit.level).label.lower()})" for r in units)
+        names = ", ".join(f"{r.unit.name_en} {Level(r.unit.level).label.lower()}" for r in units)
     counts = RuleSet.objects.filter(roll_call=RollCall.COUNTS).exists()
-    rest = "; some units below them count" if counts else ""
-    if any(r.unit.level == Level.STATE for r in units):
-        return f"Student-wise roll call: the whole state{rest}."
+    rest = " (some units below it count)" if counts else ""
+    where = "the whole state" if any(r.unit.level == Level.STATE for r in units) else names
+    elsewhere = " Elsewhere attendance is taken as counts per class and gender."
+    if where == "the whole state":
+        elsewhere = ""
     return (
-        f"Student-wise roll call in {names} (each child marked present, absent, late or left "
-        f"early; the counts derived from the marks){rest}. Elsewhere: counts per class and "
-        "gender."
+        f"Student-wise roll call in {where}{rest}: each child is marked present, absent, late "
+        f"or left early, and the counts are derived from the marks.{elsewhere}"
     )

@@ -107,7 +107,7 @@ def test_one_district_calls_the_roll_and_the_log_in_output_says_which(state):
     rule = RuleSet.objects.select_related("unit").get(roll_call=RollCall.STUDENTS)
     assert rule.unit.level == Level.DISTRICT and rule.unit.name_en == "Bhopal"
     assert rule.mark_late_and_left_early
-    assert "Student-wise roll call in Bhopal (district)" in state
+    assert "Student-wise roll call in Bhopal district: each child is marked" in state
 
 
 def test_the_counts_of_each_day_are_those_of_its_marks(state):
