@@ -23,6 +23,15 @@ a district's rain day), so that closed days show as such. Days before the sessio
 today (`since` in an earlier academic year) belong to an earlier session: it is made (the
 calendar's `session_ensure`), with its holidays and with this year's registers as its own,
 so that the demo, and a benchmark, can hold last year's attendance too.
+
+A school whose rules say it takes a student-wise roll call (RuleSet.roll_call, and a student
+register) reports a roll call instead: each child marked by their own habit
+(hazari.demo.students), the class counts and totals derived from the marks as the capture
+service derives them, and the marks of each day's current version upserted into MarkMonth
+(those of a held version kept in HeldRollCall). Such a school keeps its class rows and
+captures at any scale. A month is one transaction: its days, then its marks. Every child is
+drawn every school day, so a whole state in that mode (87 lakh children) would take hours:
+the demo puts one district in it.
 """
 
 import datetime
