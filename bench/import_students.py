@@ -163,7 +163,7 @@ def prepare_database(env: dict[str, str], manage: list[str], *, fresh: bool) -> 
         row = conn.execute("SELECT count(*) FROM orgunits_school").fetchone()
         schools = row[0] if row else 0
     if not schools:
-        build = [*manage, "build_demo_state", "--scale", "full", "--seed", "1"]
+        build = [*manage, "build_demo_state", "--scale", "full", "--seed", "1", "--no-students"]
         print("$", " ".join(build[1:]), flush=True)
         subprocess.run(build, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 

@@ -8,6 +8,8 @@ Started by bench/morning_rush.py; the settings come from the environment:
     RUSH_PATH       the endpoint (default /api/v1/sync/captures)
     RUSH_RESULTS    where to write one line per request: start, latency ms, HTTP status, receipt
     RUSH_PACE       requests per second per simulated user (0: as fast as answers come)
+    RUSH_MODE       counts (default: the class counts) or roll (the school's student-wise roll
+                    call, prepared with rush_prepare.py --roll-call; `classes` then empty)
 
 A fixed pool of simulated phones (-u) takes schools off one shared list; each school is sent
 exactly once, then the run stops by itself. Every request is a new capture (a fresh UUID)
@@ -31,6 +33,7 @@ LIMIT = int(os.environ.get("RUSH_LIMIT", "1000"))
 PATH = os.environ.get("RUSH_PATH", "/api/v1/sync/captures")
 RESULTS = os.environ.get("RUSH_RESULTS", "var/bench/rush_results.tsv")
 PACE = float(os.environ.get("RUSH_PACE", "0"))
+ROLL = os.environ.get("RUSH_MODE", "counts") == "roll"
 
 with open(CAPTURES) as f:
     SCHOOLS = [json.loads(line) for line in itertools.islice(f, OFFSET, OFFSET + LIMIT)]
@@ -62,6 +65,10 @@ class Phone(FastHttpUser):
             "staff": school["staff"],
             "meals_served": school["meals_served"],
         }
+        if ROLL:
+            capture["classes"] = []
+            capture["roll"] = school["roll"]
+            capture["meals_served"] = school["roll_meals_served"]
         body = {"sent_at": now, "device_id": f"rush-{school['school_id']}", "captures": [capture]}
         started = time.time()
         t0 = time.perf_counter()

@@ -25,10 +25,21 @@ or a day record with two versions). CPU seconds of locust, gunicorn (master and 
 PostgreSQL (the backends serving hazari_bench_rush, and all its processes) and the whole
 machine over the run give the load generator's share. The figures go into
 docs/benchmarks.md, "Morning rush (sync upload)".
+
+With --roll-call (docs/benchmarks.md, "Morning rush with a student-wise roll call"): the
+database is hazari_bench_rush_roll, the built state has its student register (~95 children a
+school), the state takes a student-wise roll call, and each school's capture carries its
+children's marks instead of counts (rush_prepare.py --roll-call, RUSH_MODE=roll). No naive
+run; with --counts-schools N the same server then takes N schools' counts-only captures, on
+the same state, for comparison. After a roll-call run the checks add: the MarkMonth rows
+marked today = the children on the rolls stored, and each stored capture's class counts =
+its marks (present, late or left early) by class and gender. --state-schools N builds a
+smaller state (the full scale's plan cut to N schools) to try it out first.
 """
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -59,8 +70,10 @@ from common import (
 )
 
 DATABASE = "hazari_bench_rush"
+ROLL_DATABASE = "hazari_bench_rush_roll"
 WORK = ROOT / "var" / "bench"
 CAPTURES = WORK / "rush_captures.jsonl"
+ROLL_CAPTURES = WORK / "rush_roll_captures.jsonl"
 PORT = 8931
 VENV_BIN = Path(sys.executable).parent
 TARGET_RATE = 300
@@ -78,6 +91,11 @@ def main() -> int:
     parser.add_argument("--naive-schools", type=int, default=3000)
     parser.add_argument("--offset", type=int, default=0, help="first school of the file to send")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--roll-call", action="store_true", help="roll calls instead of counts")
+    parser.add_argument(
+        "--counts-schools", type=int, default=0, help="with --roll-call: then counts-only"
+    )
+    parser.add_argument("--state-schools", type=int, help="build a state of this many schools")
     parser.add_argument(
         "--fresh-day",
         action="store_true",
@@ -86,21 +104,29 @@ def main() -> int:
     )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    global DATABASE, CAPTURES
+    if args.roll_call:
+        DATABASE, CAPTURES = ROLL_DATABASE, ROLL_CAPTURES
+        args.naive_schools = 0
 
     print(f"machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"load before: {os.getloadavg()}")
     if not (args.reuse and database_exists(DATABASE)):
         recreate_database(DATABASE)
         migrate(DATABASE)
+        size = ["--schools", str(args.state_schools)] if args.state_schools else []
         build = run_child(
-            manage("build_demo_state", "--scale", "full", "--seed", "1"),
+            manage("build_demo_state", "--scale", "full", "--seed", "1", *size),
             database=DATABASE,
             label="build",
         )
-        print(f"built in {build.seconds:.0f} s")
+        phases = [line for line in build.output.splitlines() if ": " in line and " in " in line]
+        print("\n".join(phases))
+        print(f"built in {build.seconds:.0f} s, peak RSS {build.peak_rss_mb:.0f} MB")
     if not (args.skip_prepare and CAPTURES.exists()):
+        roll = ["--roll-call"] if args.roll_call else []
         prep = run_child(
-            [sys.executable, str(ROOT / "bench" / "rush_prepare.py"), str(CAPTURES)],
+            [sys.executable, str(ROOT / "bench" / "rush_prepare.py"), str(CAPTURES), *roll],
             database=DATABASE,
             label="prepare",
         )
@@ -113,9 +139,12 @@ def main() -> int:
     summaries = []
     for i, config in enumerate(args.configs.split(",")):
         with Server(config) as server:
-            runs = [("app", "/api/v1/sync/captures", args.schools)]
+            app = "/api/v1/sync/captures"
+            runs = [("roll" if args.roll_call else "app", app, args.schools)]
             if i == 0 and args.naive_schools:
                 runs.append(("naive", "/bench/naive/sync/captures", args.naive_schools))
+            if i == 0 and args.roll_call and args.counts_schools:
+                runs.append(("counts", app, args.counts_schools))
             for kind, path, schools in runs:
                 count = schools or (total - offset)
                 count = min(count, total - offset)
@@ -123,19 +152,27 @@ def main() -> int:
                     print("no schools left in the file: rebuild, or prepare again")
                     break
                 label = f"{kind}-{config.replace(':', '-')}-u{args.users}"
-                summary = run_load(server, label, path, offset, count, args.users, args.pace)
+                mode = "roll" if kind == "roll" else "counts"
+                summary = run_load(
+                    server, label, path, offset, count, args.users, args.pace, mode=mode
+                )
                 offset += count
                 summaries.append(summary)
                 print(json.dumps(summary, indent=1))
     print()
     print("label | sent | sustained/s | overall/s | p50 | p95 | p99 | errors | duplicates", end="")
-    print(" | locust CPU")
+    print(" | gunicorn ms/sub | PostgreSQL ms/sub | locust CPU")
     for s in summaries:
+        sent = max(1, s["sent"])
         print(
             f"{s['label']} | {s['sent']:,} | {s['sustained_per_s']:.0f} | {s['overall_per_s']:.0f}"
             f" | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {s['errors']}"
-            f" | {s['duplicates']} | {s['cpu']['locust_share_of_busy']:.0%}"
+            f" | {s['duplicates']} | {s['cpu']['gunicorn_s'] * 1000 / sent:.1f}"
+            f" | {s['cpu']['postgres_ours_s'] * 1000 / sent:.1f}"
+            f" | {s['cpu']['locust_share_of_busy']:.0%}"
         )
+        if "marks" in s:
+            print(f"  marks: {s['marks']}")
     print(f"next --offset: {offset} (of {total:,} schools)")
     if not args.keep and not args.reuse:
         drop_database(DATABASE)
@@ -181,6 +218,8 @@ ATTENDANCE_TABLES = (
     "attendance_classpresence",
     "attendance_version",
     "attendance_dayrecord",
+    "students_heldrollcall",
+    "students_markmonth",
     "accounts_apitoken",
 )
 
@@ -226,7 +265,9 @@ class Server:
             **PRODUCTION_ENV,
             "DATABASE_URL": database_url(DATABASE),
             "DJANGO_SETTINGS_MODULE": "rush_settings",
-            "DATABASE_CONN_MAX_AGE": "600",
+            # Longer than any run: a connection closed at its age takes its backend's CPU
+            # seconds with it (postgres_delta), as a 10-minute roll-call run found.
+            "DATABASE_CONN_MAX_AGE": "3600",
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
@@ -309,7 +350,15 @@ def postgres_delta(before: dict[int, tuple[bool, float]]) -> tuple[float, float]
 
 
 def run_load(
-    server: Server, label: str, path: str, offset: int, count: int, users: int, pace: float
+    server: Server,
+    label: str,
+    path: str,
+    offset: int,
+    count: int,
+    users: int,
+    pace: float,
+    *,
+    mode: str = "counts",
 ) -> dict:
     results = WORK / f"rush_{label}.tsv"
     env = {
@@ -320,6 +369,7 @@ def run_load(
         "RUSH_PATH": path,
         "RUSH_RESULTS": str(results),
         "RUSH_PACE": str(pace),
+        "RUSH_MODE": mode,
     }
     cmd = [
         str(VENV_BIN / "locust"),
@@ -340,7 +390,11 @@ def run_load(
         "--loglevel",
         "WARNING",
     ]
-    print(f"$ RUSH_OFFSET={offset} RUSH_LIMIT={count} RUSH_PATH={path} RUSH_PACE={pace}", *cmd)
+    print(
+        f"$ RUSH_OFFSET={offset} RUSH_LIMIT={count} RUSH_PATH={path} RUSH_PACE={pace}"
+        f" RUSH_MODE={mode}",
+        *cmd,
+    )
     load_before = os.getloadavg()
     workers = server.processes()
     before = (
@@ -380,6 +434,11 @@ def run_load(
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
 
+    marks = {}
+    if mode == "roll":
+        stored_schools = [int(r[4]) for r in rows if r[3].split(":")[0] in stored]
+        marks = mark_checks(db_t0, stored_schools, offset, count)
+
     return {
         "label": label,
         "path": path,
@@ -414,7 +473,63 @@ def run_load(
         },
         "load_before": load_before,
         "load_after": os.getloadavg(),
+        **({"marks": marks} if marks else {}),
     }
+
+
+def mark_checks(since, schools: list[int], offset: int, count: int) -> dict:
+    """After a roll-call run: the children on the stored rolls against the MarkMonth rows
+    marked on the day, and each stored capture's class counts against its marks."""
+    children: dict[int, int] = {}
+    with CAPTURES.open() as f:
+        for line in itertools.islice(f, offset, offset + count):
+            school = json.loads(line)
+            children[school["school_id"]] = sum(len(v) for v in school["roll"].values())
+    expected = sum(children.get(s, 0) for s in schools)
+    with psycopg.connect(database_url(DATABASE)) as conn:
+        days = [
+            d
+            for (d,) in conn.execute(
+                "SELECT DISTINCT date FROM attendance_capture WHERE received_at >= %s", [since]
+            ).fetchall()
+        ]
+        marked = mismatched = 0
+        for day in days:
+            params = {"s": schools, "m": day.replace(day=1), "bit": 1 << (day.day - 1), "d": day}
+            marked += conn.execute(
+                "SELECT count(*) FROM students_markmonth WHERE school_id = ANY(%(s)s)"
+                " AND month = %(m)s AND marked & %(bit)s <> 0",
+                params,
+            ).fetchone()[0]
+            mismatched += conn.execute(MISMATCHED, params).fetchone()[0]
+    return {
+        "children_on_stored_rolls": expected,
+        "markmonth_rows_marked": marked,
+        "class_rows_not_equal_to_marks": mismatched,
+        "ok": expected == marked and mismatched == 0,
+    }
+
+
+# Class rows of the day's current versions whose counts differ from the marks (by class and
+# gender of the register), either way round.
+MISMATCHED = """
+WITH m AS (
+  SELECT mm.school_id, s.class_no,
+         count(*) FILTER (WHERE s.gender = 'M') AS b,
+         count(*) FILTER (WHERE s.gender = 'F') AS g,
+         count(*) FILTER (WHERE s.gender = 'T') AS t
+  FROM students_markmonth mm JOIN registers_student s ON s.id = mm.student_id
+  WHERE mm.school_id = ANY(%(s)s) AND mm.month = %(m)s
+    AND mm.marked & %(bit)s <> 0 AND mm.absent & %(bit)s = 0
+  GROUP BY 1, 2),
+d AS (
+  SELECT r.school_id, p.class_no, p.boys AS b, p.girls AS g, p.third_gender AS t
+  FROM attendance_dayrecord r JOIN attendance_classpresence p ON p.version_id = r.current_id
+  WHERE r.school_id = ANY(%(s)s) AND r.date = %(d)s)
+SELECT count(*) FROM d FULL JOIN m USING (school_id, class_no)
+WHERE coalesce(d.b, 0) <> coalesce(m.b, 0) OR coalesce(d.g, 0) <> coalesce(m.g, 0)
+   OR coalesce(d.t, 0) <> coalesce(m.t, 0)
+"""
 
 
 def db_counts(since) -> dict:

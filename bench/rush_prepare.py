@@ -12,7 +12,14 @@ DATABASE_URL set):
   and a valid capture: every class it teaches (present ≤ enrolled), every staff member posted
   there today (mostly present), and meals served (≤ present in classes 1–8).
 
-    DATABASE_URL=... .venv/bin/python bench/rush_prepare.py OUT.jsonl
+With --roll-call the state takes a student-wise roll call (RuleSet.roll_call = "students" on
+the state), and each line also carries the school's roll call of today: every child on its
+register once, about 92 % present and the rest absent (`roll`, register ids), with the meals
+served ≤ the children present in classes 1–8 by the roll (`roll_meals_served`). The
+locustfile sends either the counts or the roll (RUSH_MODE), so both loads can run on one
+state, each school once.
+
+    DATABASE_URL=... .venv/bin/python bench/rush_prepare.py OUT.jsonl [--roll-call]
 """
 
 import datetime
@@ -38,7 +45,7 @@ from django.utils import timezone  # noqa: E402
 
 from hazari.accounts.models import ApiToken, User  # noqa: E402
 from hazari.accounts.roles import Role  # noqa: E402
-from hazari.attendance.models import RuleSet  # noqa: E402
+from hazari.attendance.models import RollCall, RuleSet  # noqa: E402
 from hazari.orgunits.models import Level, OrgUnit, School  # noqa: E402
 from hazari.registers.models import Enrolment, academic_year_of  # noqa: E402
 from hazari.schooldays.services import session_ensure  # noqa: E402
@@ -47,6 +54,7 @@ from hazari.staff.models import Posting  # noqa: E402
 
 def main() -> None:
     out = Path(sys.argv[1])
+    roll_call = "--roll-call" in sys.argv[2:]
     today = timezone.localdate()
     year = academic_year_of(today)
     session = session_ensure(start_year=year)
@@ -59,6 +67,7 @@ def main() -> None:
             "on_time_until": datetime.time(23, 59),
             "on_time_minutes": 24 * 60,
             "day_closes_at": datetime.time(23, 59),
+            "roll_call": RollCall.STUDENTS if roll_call else "",
         },
     )
     School.objects.update(start_time=datetime.time(0, 0))
@@ -76,6 +85,7 @@ def main() -> None:
             "unit_id", "pk"
         )
     )
+    registers = _registers() if roll_call else {}
     rng = random.Random(1)
     now = timezone.now()
     expires = now + datetime.timedelta(days=settings.API_TOKEN_DAYS)
@@ -109,6 +119,23 @@ def main() -> None:
             for pk in staff.get(school.pk, [])
         ]
         fed = sum(c["boys"] + c["girls"] + c["third_gender"] for c in classes if c["class_no"] <= 8)
+        extra: dict = {}
+        if roll_call:
+            present: list[int] = []
+            absent: list[int] = []
+            fed_by_roll = 0
+            for pk, class_no in registers.get(school.pk, ()):
+                if rng.random() < 0.92:
+                    present.append(pk)
+                    fed_by_roll += class_no <= 8
+                else:
+                    absent.append(pk)
+            extra = {
+                "roll": {"present": present, "absent": absent, "late": [], "left_early": []},
+                "roll_meals_served": (
+                    max(1, int(fed_by_roll * rng.uniform(0.9, 1.0))) if fed_by_roll else None
+                ),
+            }
         lines.append(
             json.dumps(
                 {
@@ -119,6 +146,7 @@ def main() -> None:
                     "staff": marks,
                     # At least one: 0 meals would need a reason (rejected without one).
                     "meals_served": max(1, int(fed * rng.uniform(0.9, 1.0))) if fed else None,
+                    **extra,
                 }
             )
         )
@@ -130,6 +158,26 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{len(lines):,} schools, {len(tokens):,} tokens → {out}")
+    if roll_call:
+        children = sum(len(r) for r in registers.values())
+        print(
+            f"roll call: the state takes a student-wise roll call; {children:,} children on "
+            f"the registers of {len(registers):,} schools ({children / max(1, len(lines)):.0f} "
+            "a school)"
+        )
+
+
+def _registers() -> dict[int, list[tuple[int, int]]]:
+    """Each school's register today: [(student pk, class)], by pk (one query, arrays)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT school_id, array_agg(id ORDER BY id), array_agg(class_no ORDER BY id)"
+            " FROM registers_student WHERE is_active GROUP BY school_id"
+        )
+        for school_id, ids, classes in cursor.fetchall():
+            out[school_id] = list(zip(ids, classes, strict=True))
+    return out
 
 
 if __name__ == "__main__":

@@ -23,6 +23,15 @@ a district's rain day), so that closed days show as such. Days before the sessio
 today (`since` in an earlier academic year) belong to an earlier session: it is made (the
 calendar's `session_ensure`), with its holidays and with this year's registers as its own,
 so that the demo, and a benchmark, can hold last year's attendance too.
+
+A school whose rules say it takes a student-wise roll call (RuleSet.roll_call, and a student
+register) reports a roll call instead: each child marked by their own habit
+(hazari.demo.students), the class counts and totals derived from the marks as the capture
+service derives them, and the marks of each day's current version upserted into MarkMonth
+(those of a held version kept in HeldRollCall). Such a school keeps its class rows and
+captures at any scale. A month is one transaction: its days, then its marks. Every child is
+drawn every school day, so a whole state in that mode (87 lakh children) would take hours:
+the demo puts one district in it.
 """
 
 import datetime
@@ -33,6 +42,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,9 +50,10 @@ from django.utils.translation import gettext_noop
 
 from hazari.accounts.models import User
 from hazari.accounts.roles import Role
-from hazari.attendance.models import Arrival, DayRecord, Status
+from hazari.attendance.models import Arrival, DayRecord, RollCall, Status
 from hazari.attendance.rules import rules_along
 from hazari.demo.attendance_rows import Writer
+from hazari.demo.students import MarkWriter, Roll, migrating_blocks, rolls
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.categories import class_range
 from hazari.orgunits.models import Level, OrgUnit
@@ -51,6 +62,7 @@ from hazari.schooldays.days import school_calendar
 from hazari.schooldays.models import AcademicSession, Closure, Kind
 from hazari.schooldays.services import session_ensure
 from hazari.staff.models import Posting
+from hazari.students.models import HeldRollCall
 
 Log = Callable[[str], None]
 
@@ -94,6 +106,7 @@ class Profile:
     on_time: float  # chance a report comes on time
     kind: str = "normal"  # or "same" (the same counts every day) or "full" (everyone)
     fixed: tuple[int, int, int] | None = None
+    roll: Roll | None = None  # its children, when the school takes a student-wise roll call
 
 
 @dataclass
@@ -103,6 +116,9 @@ class Summary:
     records: int = 0
     versions: int = 0
     class_rows: int = 0
+    roll_calls: int = 0  # school-days reported with a roll call (current version)
+    marks: int = 0  # children marked on them
+    mark_rows: int = 0  # MarkMonth rows written (a school-month-student upserted once)
     seconds: float = 0.0
     skipped: list[datetime.date] = field(default_factory=list)
 
@@ -139,29 +155,49 @@ def generate(
             _enter_holidays(state, earlier, seed)
     schools = OrgUnit.objects.filter(level=Level.SCHOOL, state=state).count()
     everything = detail == "all" or (detail == "auto" and schools < 5000)
-    profiles = _profiles(state, seed, today, everything)
-    log(f"{len(profiles):,} schools; class rows for {sum(p.detail for p in profiles):,}")
     last = min(until, today) if until else today
+    profiles = _profiles(state, seed, today, everything, first=first, last=last)
+    log(f"{len(profiles):,} schools; class rows for {sum(p.detail for p in profiles):,}")
+    rolls_of = [p for p in profiles if p.roll is not None]
+    if rolls_of:
+        log(
+            f"student-wise roll call in {len(rolls_of):,} schools, "
+            f"{sum(len(p.roll.children) for p in rolls_of if p.roll):,} children"
+        )
     calendar = school_calendar(state, first, last)
     summary = Summary()
     messages = _messages()
     writer = Writer()
+    marks = MarkWriter()
     day = first
     with writer.unchecked():
         while day <= last:
-            if DayRecord.objects.filter(date=day).exists():
-                summary.skipped.append(day)
-            else:
-                with transaction.atomic():
-                    _day(day, now, profiles, calendar, seed, writer, summary, messages)
-                summary.days += 1
-            day += datetime.timedelta(days=1)
+            # A month a transaction: its days, then its children's marks (MarkMonth), so
+            # that an interrupted run leaves no day whose marks are missing.
+            with transaction.atomic():
+                month = day.month
+                while day <= last and day.month == month:
+                    if DayRecord.objects.filter(date=day).exists():
+                        summary.skipped.append(day)
+                    else:
+                        _day(day, now, profiles, calendar, seed, writer, summary, messages, marks)
+                        summary.days += 1
+                    day += datetime.timedelta(days=1)
+                summary.mark_rows += marks.flush()
     writer.reset_sequences()
+    summary.marks = marks.marks
     summary.seconds = time.perf_counter() - began
     log(
         f"attendance: {summary.days} days, {summary.school_days:,} school-days open, "
         f"{summary.records:,} reported, {summary.versions:,} versions, "
-        f"{summary.class_rows:,} class rows in {summary.seconds:.1f} s"
+        f"{summary.class_rows:,} class rows"
+        + (
+            f", {summary.roll_calls:,} roll calls marking {summary.marks:,} children "
+            f"({summary.mark_rows:,} month rows written)"
+            if summary.roll_calls
+            else ""
+        )
+        + f" in {summary.seconds:.1f} s"
         + (f"; {len(summary.skipped)} days already had attendance" if summary.skipped else "")
     )
     return summary
@@ -253,7 +289,15 @@ def _minutes(t: datetime.time) -> int:
     return t.hour * 60 + t.minute
 
 
-def _profiles(state: OrgUnit, seed: int, today: datetime.date, everything: bool) -> list[Profile]:
+def _profiles(
+    state: OrgUnit,
+    seed: int,
+    today: datetime.date,
+    everything: bool,
+    *,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+) -> list[Profile]:
     year = academic_year_of(today)
     classes: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for row in Enrolment.objects.filter(academic_year=year, school__unit__state=state).values_list(
@@ -274,6 +318,8 @@ def _profiles(state: OrgUnit, seed: int, today: datetime.date, everything: bool)
     ):
         postings[school_id].append(pk)
     out = []
+    roll_schools: dict[int, bool] = {}  # student-wise roll call: late and left early marked
+    block_of: dict[int, int] = {}
     rows = OrgUnit.objects.filter(level=Level.SCHOOL, state=state).order_by("pk")
     for (
         unit_id,
@@ -328,7 +374,32 @@ def _profiles(state: OrgUnit, seed: int, today: datetime.date, everything: bool)
             p.fixed = tuple(round(e * 0.86) for e in enrolled)  # type: ignore[assignment]
         elif WEAK + SAME <= draw < WEAK + SAME + FULL:
             p.kind = "full"
+        if rules.roll_call == RollCall.STUDENTS:
+            roll_schools[unit_id] = rules.mark_late_and_left_early
+            block_of[unit_id] = block_id
         out.append(p)
+    if roll_schools:
+        blocks = OrgUnit.objects.filter(level=Level.BLOCK, state=state).values_list(
+            "pk", "district_id", "code"
+        )
+        found = rolls(
+            roll_schools,
+            seed=seed,
+            migrating=migrating_blocks(list(blocks), seed),
+            block_of=block_of,
+            late_marks=roll_schools,
+            first=first or today,
+            last=last or today,
+        )
+        for p in out:
+            # A school without a register counts (hazari.students.rollcall.mode_of). One
+            # that calls the roll has its class rows and captures at any scale: they are
+            # derived from the marks.
+            p.roll = found.get(p.id)
+            if p.roll is not None:
+                taught = {c for c, *_enrolled in p.classes}
+                p.roll.children = [c for c in p.roll.children if c.class_no in taught]
+                p.detail = True
     return out
 
 
@@ -367,6 +438,7 @@ def _day(
     writer: Writer,
     summary: Summary,
     messages: dict[str, tuple[str, str]],
+    marks: MarkWriter,
 ) -> None:
     rng = random.Random(f"{seed}:day:{day.isoformat()}")
     weather: dict[int, float] = defaultdict(lambda: rng.gauss(0, 0.025))
@@ -375,6 +447,7 @@ def _day(
     today = day == now.date()
     now_minute = now.hour * 60 + now.minute + now.second / 60
     records, versions, classes, staff, captures = [], [], [], [], []
+    held_rolls: list[HeldRollCall] = []
     record_id, version_id = writer.next_ids()
     for p in profiles:
         if not calendar.is_open(p.id, day):
@@ -392,7 +465,13 @@ def _day(
             continue  # not sent yet
         held = recent and rng.random() < 0.004
         rate = p.base + shift + weather[p.district_id] + rng.gauss(0, 0.03)
-        counts, rows = _counts(p, rate, rng)
+        roll_rng = random.Random(f"{seed}:roll:{p.id}:{day.isoformat()}") if p.roll else None
+        if roll_rng is not None:
+            # The children's own habits, moved by the season, the weekday and the weather.
+            roll_shift = shift + weather[p.district_id] + roll_rng.gauss(0, 0.015)
+            counts, rows, roll = _roll_call(p, day, roll_shift, roll_rng)
+        else:
+            counts, rows = _counts(p, rate, rng)
         record_id += 1
         version_id += 1
         captured = _at(day, minute)
@@ -411,6 +490,8 @@ def _day(
         versions.append(
             _version(version_id, record_id, 1, status, p, captured, received, "", counts, rows)
         )
+        if roll_rng is not None and held:
+            held_rolls.append(HeldRollCall(version_id=version_id, marks=[list(m) for m in roll]))
         if p.detail:
             classes += [(version_id, *r) for r in rows]
             staff += [(version_id, pk, _mark(rng)) for pk in p.postings]
@@ -425,7 +506,11 @@ def _day(
             version_id += 1
             current = version_id
             when = _at(day, later)
-            counts, rows = _counts(p, rate + rng.uniform(-0.05, 0.05), rng)
+            if roll_rng is not None:
+                counts, rows, roll = _roll_call(p, day, roll_shift + rng.uniform(-0.05, 0.05),
+                                                roll_rng)  # fmt: skip
+            else:
+                counts, rows = _counts(p, rate + rng.uniform(-0.05, 0.05), rng)
             versions.append(
                 _version(version_id, record_id, 2, Status.LATE, p, when, when, "Class recounted",
                          counts, rows)
@@ -436,6 +521,10 @@ def _day(
                 captures.append(
                     _capture(rng, p, day, when, when, Status.LATE, version_id, messages, False)
                 )
+        if roll_rng is not None and current is not None:
+            # The marks of the day's current version go into the children's month rows.
+            marks.add(p.id, day, roll)
+            summary.roll_calls += 1
         arrival = (
             Arrival.NOT_REPORTED
             if held
@@ -450,9 +539,19 @@ def _day(
              int(arrival))
         )  # fmt: skip
     writer.write(records, versions, classes, staff, captures)
+    HeldRollCall.objects.bulk_create(held_rolls)
     summary.records += sum(1 for r in records if r[3] is not None)
     summary.versions += len(versions)
     summary.class_rows += len(classes)
+
+
+def _roll_call(p: Profile, day: datetime.date, shift: float, rng: random.Random):
+    """(boys, girls, third gender present), the class rows and the marks of a roll call: the
+    counts derived from the marks, as the capture service derives them."""
+    roll, present = cast(Roll, p.roll).call(day, shift, rng, everyone=p.kind == "full")
+    rows = [(c, *present.get(c, (0, 0, 0))) for c, *_enrolled in p.classes]
+    counts = (sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))
+    return counts, rows, roll
 
 
 def _mark(rng: random.Random) -> str:

@@ -27,12 +27,13 @@ from hazari.accounts.roles import Role
 from hazari.demo.people import Person, people, teachers_for
 from hazari.demo.plan import SCALES, StatePlan, plan_state
 from hazari.demo.sources import STATE_CODE, STATE_NAME_EN, STATE_NAME_HI
+from hazari.demo.students import children_in, write_register
 from hazari.demo.wipe import StillReferenced, delete_all
 from hazari.lib.bulk import bulk_insert_with_history
 from hazari.orgunits.categories import class_range
 from hazari.orgunits.importing import import_units
 from hazari.orgunits.models import Level, OrgUnit
-from hazari.registers.models import Enrolment, academic_year_of
+from hazari.registers.models import Enrolment, PastStay, Student, academic_year_of
 from hazari.schooldays.models import AcademicSession
 from hazari.schooldays.services import session_ensure
 from hazari.staff.models import REASON_HRMIS, Posting, Source
@@ -57,6 +58,7 @@ def build(
     seed: int,
     schools: int | None = None,
     reset: bool = False,
+    students: bool = True,
     log: Log = print,
     progress: bool = True,
 ) -> None:
@@ -70,7 +72,7 @@ def build(
     started = time.perf_counter()
     plan = plan_state(SCALES[scale], seed, schools)
     log(f"Planned {scale} scale with seed {seed} in {time.perf_counter() - started:.1f} s.")
-    with _progress_bar(_rows_to_write(plan), progress) as bar:
+    with _progress_bar(_rows_to_write(plan, students), progress) as bar:
         with transaction.atomic():
             if reset:
                 _timed("reset", bar, log, reset_demo)
@@ -84,9 +86,13 @@ def build(
                 phase = f"{Level(level).name.lower()}s"
                 _timed(phase, bar, log, _import, level, rows, state, bar)
             _timed("enrolment", bar, log, _write_enrolment, plan, bar)
+            if students:
+                _timed("students", bar, log, _write_students, plan, seed, bar)
             _timed("accounts", bar, log, _write_people, plan, seed, bar)
             _timed("postings", bar, log, _write_postings, plan, seed, bar)
             _timed("calendar", bar, log, _write_session, state)
+            if students and SCALES[scale].roll_call_district:
+                _timed("roll call", bar, log, _roll_call_in, SCALES[scale].roll_call_district)
             bar.set_description("commit")
             committing = time.perf_counter()
         # On PostgreSQL Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so the
@@ -105,6 +111,9 @@ def reset_demo() -> None:
         # Attendance and the calendar refer to the units: they go first (a reset deletes
         # every unit, so none of it could stay), and the dashboards' rollups with them.
         _delete_attendance()
+        # The register: the children's marks and follow-ups go with it (CASCADE).
+        delete_all(PastStay.objects.all())
+        delete_all(Student.objects.all())
         # The history of made-up enrolment and postings is nobody's record.
         delete_all(Enrolment.history.all())
         delete_all(Enrolment.objects.all())
@@ -125,7 +134,9 @@ def _delete_attendance() -> None:
     from hazari.attendance.models import Capture, DayRecord, RuleSet, Version
     from hazari.dashboards.models import RefreshState, SchoolDay, SchoolMonth, Stale, UnitDay
     from hazari.schooldays.models import Closure, WorkingDay
+    from hazari.students.models import MarkMonth
 
+    delete_all(MarkMonth.objects.all())
     delete_all(Capture.objects.all())
     DayRecord.objects.update(current=None)
     delete_all(Version.objects.all())
@@ -211,6 +222,27 @@ def _write_enrolment(plan: StatePlan, bar: tqdm) -> int:
     return _bulk_create(Enrolment, rows, bar)
 
 
+def _write_students(plan: StatePlan, seed: int, bar: tqdm) -> int:
+    """Every child counted in the enrolment, on the register (hazari.demo.students)."""
+    school_ids = dict(OrgUnit.objects.filter(level=Level.SCHOOL).values_list("code", "pk"))
+    return write_register(plan, school_ids, seed, bar)
+
+
+def _roll_call_in(district_name: str) -> int:
+    """The district takes a student-wise roll call, with late and left early marked; the
+    rest of the state counts."""
+    from hazari.attendance.models import RollCall, RuleSet
+
+    district = OrgUnit.objects.filter(level=Level.DISTRICT, name_en=district_name).first()
+    if district is None:
+        return 0
+    RuleSet.objects.update_or_create(
+        unit=district,
+        defaults={"roll_call": RollCall.STUDENTS, "mark_late_and_left_early": True},
+    )
+    return 1
+
+
 def _write_people(plan: StatePlan, seed: int, bar: tqdm) -> int:
     # One hash for everyone: hashing 380,000 passwords one by one would take hours. The salt
     # is fixed by the seed so that the same seed writes the same rows; the password is public.
@@ -294,7 +326,7 @@ def _bulk_create(model: type[models.Model], objects: Iterable[models.Model], bar
     return written
 
 
-def _rows_to_write(plan: StatePlan) -> int:
+def _rows_to_write(plan: StatePlan, students: bool = True) -> int:
     schools = [school for _, school in plan.schools()]
     units = len(plan.districts) + sum(1 for _ in plan.blocks()) + sum(1 for _ in plan.clusters())
     units += len(schools)
@@ -303,7 +335,8 @@ def _rows_to_write(plan: StatePlan) -> int:
     officers += sum(1 for _ in plan.clusters())
     school_people = sum(1 + teachers_for(s) for s in schools)
     postings = sum(teachers_for(s) for s in schools)
-    return units + enrolment + officers + school_people + postings
+    children = children_in(plan) if students else 0
+    return units + enrolment + officers + school_people + postings + children
 
 
 @contextmanager

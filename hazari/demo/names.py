@@ -131,3 +131,30 @@ def school_name(category: int, village: tuple[str, str], number_in_village: int)
 def person_name(rng: random.Random) -> str:
     first = rng.choice(FEMALE_NAMES if rng.random() < 0.45 else MALE_NAMES)
     return f"{first} {rng.choice(SURNAMES)}"
+
+
+# Children's names (the register's), by gender; a third-gender child takes either.
+BOY_NAMES = [
+    "Aarav", "Ankit", "Aman", "Abhishek", "Aditya", "Akash", "Arjun", "Ayush", "Deepak",
+    "Dev", "Gaurav", "Harsh", "Himanshu", "Karan", "Kartik", "Krishna", "Kunal", "Mayank",
+    "Nitin", "Pawan", "Prince", "Rahul", "Rohit", "Sachin", "Sahil", "Shivam", "Sonu",
+    "Sumit", "Tarun", "Vikas", "Vishal", "Yash", "Lakhan", "Bhola", "Raju", "Dilip",
+]  # fmt: skip
+GIRL_NAMES = [
+    "Aarti", "Anjali", "Ankita", "Bhavna", "Deepika", "Divya", "Khushi", "Komal", "Kajal",
+    "Laxmi", "Madhu", "Muskan", "Neha", "Nisha", "Pooja", "Priya", "Radha", "Rani", "Riya",
+    "Sakshi", "Sapna", "Shivani", "Simran", "Sonam", "Tanu", "Varsha", "Ritu", "Payal",
+    "Rinki", "Sarita", "Durga", "Parvati", "Manisha", "Kiran", "Babli", "Sheela",
+]  # fmt: skip
+
+
+def child_name(rng: random.Random, gender: str) -> str:
+    """A child's name: "M" a boy's, "F" a girl's, "T" either."""
+    names = (
+        BOY_NAMES
+        if gender == "M"
+        else GIRL_NAMES
+        if gender == "F"
+        else rng.choice((BOY_NAMES, GIRL_NAMES))
+    )
+    return f"{rng.choice(names)} {rng.choice(SURNAMES)}"

@@ -13,7 +13,7 @@ from hazari.accounts.models import User
 from hazari.accounts.roles import Role
 from hazari.demo.generator import DEMO_PASSWORD
 from hazari.orgunits.models import Level, OrgUnit
-from hazari.registers.models import TOTAL, Enrolment, academic_year_of
+from hazari.registers.models import TOTAL, Enrolment, Student, academic_year_of
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def format_summary() -> str:
     lines = [
         f"Units: {units}.",
         f"Users: {users:,} (all with the password {DEMO_PASSWORD!r}).",
-        f"Children enrolled in {year}-{(year + 1) % 100:02d}: {children:,}.",
+        f"Children enrolled in {year}-{(year + 1) % 100:02d}: {children:,}; on the student "
+        f"register: {Student.objects.filter(is_active=True).count():,}.",
     ]
     if empty := _districts_without_blocks():
         lines.append(
@@ -99,4 +100,29 @@ def _districts_without_blocks() -> list[str]:
         .exclude(pk__in=with_blocks)
         .order_by("name_en")
         .values_list("name_en", flat=True)
+    )
+
+
+def format_roll_call() -> str:
+    """Where attendance is a student-wise roll call (RuleSet.roll_call), and where counts."""
+    from hazari.attendance.models import RollCall, RuleSet
+
+    units = list(
+        RuleSet.objects.filter(roll_call=RollCall.STUDENTS)
+        .select_related("unit")
+        .order_by("unit__level", "unit__name_en")
+    )
+    if not units:
+        return "Attendance is taken as counts per class and gender everywhere."
+    with translation.override("en"):
+        names = ", ".join(f"{r.unit.name_en} {Level(r.unit.level).label.lower()}" for r in units)
+    counts = RuleSet.objects.filter(roll_call=RollCall.COUNTS).exists()
+    rest = " (some units below it count)" if counts else ""
+    where = "the whole state" if any(r.unit.level == Level.STATE for r in units) else names
+    elsewhere = " Elsewhere attendance is taken as counts per class and gender."
+    if where == "the whole state":
+        elsewhere = ""
+    return (
+        f"Student-wise roll call in {where}{rest}: each child is marked present, absent, late "
+        f"or left early, and the counts are derived from the marks.{elsewhere}"
     )
