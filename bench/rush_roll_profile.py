@@ -63,34 +63,6 @@ def timed(module, name: str, label: str) -> None:
     setattr(module, name, wrapper)
 
 
-# What register_of_day asks the ORM for, as one statement: the ended stays covering the day
-# (first), then the current ones, which win.
-REGISTER_SQL = """
-SELECT 0, p.student_id, p.class_no, s.gender
-  FROM registers_paststay p JOIN registers_student s ON s.id = p.student_id
- WHERE p.school_id = %s AND p.until >= %s AND (p.since IS NULL OR p.since <= %s)
-UNION ALL
-SELECT 1, s.id, s.class_no, s.gender FROM registers_student s
- WHERE s.school_id = %s AND s.is_active AND (s.since IS NULL OR s.since <= %s)
-"""
-
-
-def register_written_out(school_id: int, day: datetime.date) -> dict:
-    """register_of_day, as the upload's other hot queries are written (hazari.lib.prepared):
-    a measurement of what it would save, not a change to the application."""
-    from django.db import connection
-
-    from hazari.lib import prepared
-
-    with connection.cursor() as cursor:
-        prepared.execute(
-            cursor, "bench_register_of_day", REGISTER_SQL, [school_id, day, day, school_id, day]
-        )
-        rows = cursor.fetchall()
-    rows.sort(key=lambda r: r[0])
-    return {pk: rollcall.OnRoll(class_no, gender) for _c, pk, class_no, gender in rows}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("captures")
@@ -98,17 +70,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--mode", choices=["roll", "counts"], default="roll")
     parser.add_argument("--no-cprofile", action="store_true", help="time the parts only")
-    parser.add_argument(
-        "--written-out-register",
-        action="store_true",
-        help="try register_of_day as one written-out prepared statement (not the app's code)",
-    )
     args = parser.parse_args()
     with open(args.captures) as f:
         lines = itertools.islice(f, args.offset, args.offset + args.count)
         schools = [json.loads(x) for x in lines]
-    if args.written_out_register:
-        rollcall.register_of_day = register_written_out
     timed(rollcall, "register_of_day", "register_of_day (query + dict)")
     timed(services, "check_roll", "check_roll (incl. register_of_day)")
     timed(marks_store, "marks_set", "marks_set (MarkMonth upsert)")
