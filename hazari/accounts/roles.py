@@ -185,6 +185,28 @@ def may_enter_attendance(user: "User") -> bool:
     return user.is_active and user.role in Role.values and user.role not in MONITOR_ROLES
 
 
+# Who may see children by name (a school's or a cluster's follow-up list, the phone app's):
+# those who must act on a child's absence. Not the mid-day meal officer, who only watches
+# counts, nor the DDO, whose work is staff and pay (DPDP Act 2023: purpose limitation).
+NAMED_LIST_ROLES = frozenset(
+    {
+        Role.HEAD_MASTER,
+        Role.TEACHER,
+        Role.CLUSTER_OFFICER,
+        Role.BLOCK_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.STATE_OFFICER,
+        Role.STATE_ADMIN,
+    }
+)
+
+
+def may_see_children_by_name(user: "User") -> bool:
+    """May the user open a list naming children? The caller has already scoped the school
+    or cluster (the user's area)."""
+    return user.is_active and user.role in NAMED_LIST_ROLES
+
+
 def may_revoke_tokens(actor: "User", target: "User") -> bool:
     """Who may end the app log-ins (API tokens) of a user: the user themselves (a lost phone),
     and an officer who may reset their password (a junior in the officer's area). The caller

@@ -18,8 +18,10 @@ from uuid import UUID
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
+from hazari.accounts.roles import may_see_children_by_name
 from hazari.api.auth import token_auth
 from hazari.api.schemas import (
     MAX_ID,
@@ -38,6 +40,8 @@ from hazari.students import selectors, services
 from hazari.students.models import Action, Cause, FollowUpEntry, Outcome
 
 router = Router(auth=token_auth, tags=["students"])
+
+NOT_FOR_YOUR_ROLE = gettext_noop("Your role does not see children by name.")
 
 MAX_ENTRIES_PER_BATCH = 50
 
@@ -171,7 +175,13 @@ def _student_out(row: selectors.Row) -> FollowUpStudentOut:
 
 @router.get(
     "/students/followups",
-    response={200: FollowUpListOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={
+        200: FollowUpListOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="The school's students to follow up, and what was done",
 )
 def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, le=MAX_ID)):
@@ -180,6 +190,8 @@ def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, 
     school = school_asked(request, school_id)
     if isinstance(school, Status):
         return school
+    if not may_see_children_by_name(request.user):
+        return Status(403, ErrorOut.of("not_allowed", NOT_FOR_YOUR_ROLE))
     today = timezone.localdate()
     limits = selectors.DEFAULT_LIMITS
     rows = selectors.followup_list(school, today=today, limits=limits)

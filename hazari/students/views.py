@@ -22,6 +22,7 @@ download of those is recorded (NamedListDownload: who, when, which unit, how man
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazari.accounts import scope
+from hazari.accounts.roles import may_see_children_by_name
 from hazari.dashboards.periods import MONTH as MONTH_PERIOD
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tables import Table, file_name, only, respond
@@ -41,9 +43,20 @@ from hazari.students.figures import MONTH, SESSION, Span
 FORMATS = ("csv", "xlsx")
 
 
+def _named_list_school(request: AuthedRequest, pk: int) -> School:
+    school = scope.school_for(request.user, pk)
+    _check_may_see_names(request)
+    return school
+
+
+def _check_may_see_names(request: AuthedRequest) -> None:
+    if not may_see_children_by_name(request.user):
+        raise PermissionDenied(_("Your role does not see children by name."))
+
+
 @login_required
 def school_followup(request: AuthedRequest, pk: int) -> HttpResponse:
-    school = scope.school_for(request.user, pk)
+    school = _named_list_school(request, pk)
     today = timezone.localdate()
     table = tables.followup_table(selectors.followup_list(school, today=today))
     ctx = {
@@ -60,7 +73,7 @@ def school_followup(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def school_followup_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
-    school = scope.school_for(request.user, pk)
+    school = _named_list_school(request, pk)
     if table != tables.FOLLOWUP or fmt not in FORMATS:
         raise Http404("No such table.")
     today = timezone.localdate()
@@ -103,6 +116,7 @@ def _cluster_for(request: AuthedRequest, pk: int) -> OrgUnit:
     unit = scope.unit_for(request.user, pk)
     if unit.level != Level.CLUSTER:
         raise Http404("Children are listed by name for a school or a cluster only.")
+    _check_may_see_names(request)
     return unit
 
 
@@ -139,17 +153,22 @@ def _show(request: AuthedRequest, template: str, unit: OrgUnit, span: Span, tab:
         tab=tab,
         build=build,
         extra={
+            # The head is kept for everyone who opens the unit; the link to the named list
+            # is only for some roles, so they get a head of their own.
+            "keep": "&names=1" if may_see_children_by_name(request.user) else "",
             "span": span,
             "query": pages.query(span),
             "crumb_view": "absence_unit",
             "spans": {SESSION: _("The session so far"), MONTH: _("A month")},
-            "named_list": _named_list_url(unit),
+            "named_list": _named_list_url(request, unit),
         },
         head_template="students/absence_head.html",
     )
 
 
-def _named_list_url(unit: OrgUnit) -> str:
+def _named_list_url(request: AuthedRequest, unit: OrgUnit) -> str:
+    if not may_see_children_by_name(request.user):
+        return ""
     if unit.level == Level.SCHOOL:
         return reverse("school_followup", args=[unit.pk])
     if unit.level == Level.CLUSTER:

@@ -187,3 +187,10 @@ def test_at_most_50_entries_a_request(w, asha):
 def test_the_list_and_entries_are_in_the_openapi_document(w):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert "get" in paths[LIST] and "post" in paths[ENTRIES]
+
+
+def test_a_meal_officer_gets_no_names_from_the_api(w):
+    response = app_client(w.meera).get(f"/api/v1/students/followups?school_id={w.school_a.pk}")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "not_allowed" and body["message_hi"] and body["message_en"]

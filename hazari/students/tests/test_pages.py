@@ -119,3 +119,25 @@ def test_an_officer_of_another_district_gets_404(w):
     client = client_of(w.zoya)
     assert client.get(f"/absence/units/{w.district_a.pk}/").status_code == 404
     assert client.get(f"/students/cluster/{w.cluster_x1.pk}/followup/").status_code == 404
+
+
+@pytest.mark.parametrize("person", ["meera", "dev"])
+def test_the_meal_officer_and_the_ddo_see_counts_but_no_names(w, person):
+    # Inside their area, but their work is meals or staff: no child's name for them.
+    client = client_of(getattr(w, person))
+    page = client.get(f"/absence/units/{w.block_x.pk}/").content.decode()
+    assert 'data-testid="absence-summary"' in page
+    assert 'data-testid="tab-named"' not in page
+    assert client.get(f"/students/school/{w.school_a.pk}/followup/").status_code == 403
+    assert client.get(f"/students/cluster/{w.cluster_x1.pk}/followup/").status_code == 403
+    export = f"/students/school/{w.school_a.pk}/followup/export/followup.csv"
+    assert client.get(export).status_code == 403
+    assert not NamedListDownload.objects.exists()
+
+
+def test_the_named_list_link_follows_the_viewers_role(w):
+    # The kept head of the cluster's page is not shared between roles that differ in this.
+    url = f"/absence/units/{w.cluster_x1.pk}/"
+    assert 'data-testid="tab-named"' in client_of(w.chetan).get(url).content.decode()
+    assert 'data-testid="tab-named"' not in client_of(w.meera).get(url).content.decode()
+    assert 'data-testid="tab-named"' in client_of(w.chetan).get(url).content.decode()
