@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from hazari.accounts import scope
 from hazari.accounts.models import User
-from hazari.accounts.roles import may_enter_attendance
+from hazari.accounts.roles import may_enter_attendance, may_see_children_by_name
 from hazari.lib.i18n import in_both_languages
 from hazari.orgunits.models import OrgUnit
 from hazari.registers.models import Student
@@ -181,7 +181,8 @@ def followup_entry_record(
             "school_outside_area",
             gettext_noop("You cannot enter follow-ups for this school."),
         )
-    if not may_enter_attendance(user):
+    # Following a child up is for those who may see the child by name (not the DDO).
+    if not (may_enter_attendance(user) and may_see_children_by_name(user)):
         return EntryReceipt.of(
             data.uuid,
             REJECTED,
