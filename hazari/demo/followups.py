@@ -170,7 +170,9 @@ def write(
     entries: list[list[FollowUpEntry]] = []
 
     def entry(rng, kind: str, code: str, on: datetime.date, k: int, note: str = "", *, by: int):
-        at = min(now, timezone.make_aware(datetime.datetime.combine(on, datetime.time(15, 30 + k))))
+        # In the afternoon, in the order recorded (k); today's before now, still in order.
+        at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(15, 30 + k)))
+        at = min(at, now - datetime.timedelta(minutes=10 - k))
         written.entries += 1
         return FollowUpEntry(
             uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
