@@ -32,6 +32,10 @@ service derives them, and the marks of each day's current version upserted into 
 captures at any scale. A month is one transaction: its days, then its marks. Every child is
 drawn every school day, so a whole state in that mode (87 lakh children) would take hours:
 the demo puts one district in it.
+
+Then, for those schools' children who were on the follow-up list, the follow-up their head
+masters would have recorded: causes, actions and outcomes (hazari.demo.followups), so that
+the follow-up lists and the officers' causes study have something to show.
 """
 
 import datetime
@@ -52,6 +56,7 @@ from hazari.accounts.models import User
 from hazari.accounts.roles import Role
 from hazari.attendance.models import Arrival, DayRecord, RollCall, Status
 from hazari.attendance.rules import rules_along
+from hazari.demo import followups
 from hazari.demo.attendance_rows import Writer
 from hazari.demo.students import MarkWriter, Roll, migrating_blocks, rolls
 from hazari.lib.i18n import in_both_languages
@@ -119,6 +124,8 @@ class Summary:
     roll_calls: int = 0  # school-days reported with a roll call (current version)
     marks: int = 0  # children marked on them
     mark_rows: int = 0  # MarkMonth rows written (a school-month-student upserted once)
+    follow_ups: int = 0  # made up for children on the follow-up list
+    follow_up_entries: int = 0
     seconds: float = 0.0
     skipped: list[datetime.date] = field(default_factory=list)
 
@@ -186,6 +193,15 @@ def generate(
                 summary.mark_rows += marks.flush()
     writer.reset_sequences()
     summary.marks = marks.marks
+    if rolls_of and summary.roll_calls:
+        # What the head masters recorded for the children who were on the follow-up list.
+        done = followups.write(
+            [(p.id, p.head_id, p.roll) for p in rolls_of if p.roll is not None],
+            seed=seed,
+            first=first,
+            now=now,
+        )
+        summary.follow_ups, summary.follow_up_entries = done.follow_ups, done.entries
     summary.seconds = time.perf_counter() - began
     log(
         f"attendance: {summary.days} days, {summary.school_days:,} school-days open, "
@@ -193,7 +209,8 @@ def generate(
         f"{summary.class_rows:,} class rows"
         + (
             f", {summary.roll_calls:,} roll calls marking {summary.marks:,} children "
-            f"({summary.mark_rows:,} month rows written)"
+            f"({summary.mark_rows:,} month rows written), {summary.follow_ups:,} follow-ups "
+            f"({summary.follow_up_entries:,} entries)"
             if summary.roll_calls
             else ""
         )
