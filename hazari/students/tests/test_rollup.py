@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from hazari.attendance.services import CaptureIn, StaffMark, capture_submit
 from hazari.attendance.tests.conftest import (
@@ -193,3 +194,24 @@ def test_a_follow_up_changes_the_figures_at_the_next_refresh(w, clock):
     assert rollup.refresh() == 1
     for unit in every_unit(w):
         assert stored(unit) == obvious(unit), unit
+
+
+def test_the_run_after_the_first_recomputes_nothing_new(w, clock):
+    # The fixture's follow-ups were touched a day ago: only the version is new.
+    FollowUp.objects.update(updated_at=timezone.now() - datetime.timedelta(days=1))
+    capture_submit(
+        user=w.asha,
+        data=CaptureIn(
+            uuid=uuid.uuid4(),
+            school_id=w.school_a.pk,
+            date=TODAY,
+            captured_at=at("10:30", TODAY),
+            classes=[],
+            staff=[StaffMark(w.posting_asha.pk, "P"), StaffMark(w.posting_tarun.pk, "P")],
+            roll=Roll(absent=(w.children[0].pk,)),
+        ),
+        received_at=at("10:31", TODAY),
+    )
+    assert rollup.refresh() == 2  # the first run: every school with marks
+    clock.shift(datetime.timedelta(minutes=2))
+    assert rollup.refresh() == 0  # the version it has seen is not worked out again
