@@ -40,12 +40,14 @@ demo: $(STAMP)
 	@# to show), then the dashboards' figures.
 	$(DEMO_ENV) $(MANAGE) generate_attendance --seed 1
 	$(DEMO_ENV) $(MANAGE) refresh_dashboards
+	$(DEMO_ENV) $(MANAGE) refresh_absence
 	@echo "Hazari is at http://127.0.0.1:8000 (SMS codes are written to var/sms/outbox.jsonl)"
 	@# The worker runs imports, the refresher keeps the dashboards up to date; both stop with
 	@# the server.
 	$(DEMO_ENV) $(MANAGE) db_worker --interval 1 & worker=$$!; \
 	$(DEMO_ENV) $(MANAGE) refresh_dashboards --loop --every 5 > var/refresh.log & refresher=$$!; \
-	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(MANAGE) refresh_absence --loop --every 30 > var/absence.log & absence=$$!; \
+	trap 'kill $$worker $$refresher $$absence 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -10,10 +10,11 @@ and `CauseCount` rows are written anew. Then the units above those schools are s
 level below: clusters from schools, blocks from clusters, districts from blocks, the state from
 districts, so a state's row is a sum of 55 rows and not of 92,000 schools.
 
-Run after each dashboards refresh by `manage.py refresh_dashboards` (one loop for both); its
-`--rebuild` recomputes every school with marks. A school's "no action" count depends on the
-day: it is as of the last time the school's marks or follow-ups changed, at most a school day
-behind for a school that takes its roll call daily.
+Run by `manage.py refresh_absence --loop`, a process of its own beside the dashboards'
+refresher (a school costs a few ms: in the morning rush these figures fall behind and catch
+up after it, without holding the dashboards back); its `--rebuild` recomputes every school.
+A school's "no action" count depends on the day: it is as of the last time the school's marks
+or follow-ups changed, at most a school day behind for a school that takes its roll call daily.
 """
 
 import datetime
@@ -302,20 +303,7 @@ def refresh(*, now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         state = RollupState.objects.select_for_update().filter(pk=1).first()
         if state is None:
-            # The first run: everything once, then only what changes.
-            last = Version.objects.order_by("-pk").values_list("pk", flat=True).first()
-            RollupState.objects.create(
-                pk=1,
-                versions_seen=last or 0,
-                reviewed_seen=now,
-                follow_ups_seen=now,
-                refreshed_at=now,
-            )
-            done = rebuild(now=now)
-            # The next run re-reads a margin of versions: stamp their schools as worked out
-            # now, or it would recompute them all again (4,700 schools, 29 s, on a full state).
-            _seen(_new_versions(last or 0, session_start(today)))
-            return done
+            return rebuild(now=now)  # the first run: everything once, then what changes
         start = session_start(today)
         newest = _new_versions(state.versions_seen, start)
         top = max([state.versions_seen, *newest.values()])
@@ -347,19 +335,33 @@ def refresh(*, now: datetime.datetime | None = None) -> int:
 
 
 def rebuild(*, now: datetime.datetime | None = None) -> int:
-    """Recompute every school with marks or follow-ups this session."""
+    """Recompute every school with marks or follow-ups this session, and start watching for
+    changes from here."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start = session_start(today)
     with transaction.atomic():
-        schools = set(
-            MarkMonth.objects.filter(month__gte=start)
-            .values_list("school_id", flat=True)
-            .distinct()
-        ) | set(FollowUp.objects.values_list("school_id", flat=True).distinct())
+        last = Version.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        RollupState.objects.update_or_create(
+            pk=1,
+            defaults={
+                "versions_seen": last,
+                "reviewed_seen": now,
+                "follow_ups_seen": now,
+                "refreshed_at": now,
+            },
+        )
+        marked = MarkMonth.objects.filter(month__gte=start).values_list("school_id", flat=True)
+        schools = set(marked.distinct()) | set(
+            FollowUp.objects.values_list("school_id", flat=True).distinct()
+        )
         Absence.objects.filter(start__gte=start).delete()
         CauseCount.objects.filter(month__gte=start).delete()
-        return recompute(schools, today=today)
+        done = recompute(schools, today=today)
+        # The next run re-reads a margin of versions: stamp their schools as worked out now,
+        # or it would work them all out again (4,700 schools, 29 s, on a full state).
+        _seen(_new_versions(last, start))
+        return done
 
 
 def _new_versions(seen: int, start: datetime.date) -> dict[int, int]:

@@ -114,7 +114,7 @@ def test_migration_is_the_cause_only_in_the_migrating_block_in_its_season(genera
         assert on.month in (10, 11, 12, 1, 2, 3, 4)
     # The officers' causes study sees them: migration in the migrating block in November.
     with time_machine.travel(NOW, tick=False):
-        call_command("refresh_dashboards", stdout=StringIO())
+        call_command("refresh_absence", "--nice", "0", stdout=StringIO())
     [block] = migrating & set(CauseCount.objects.values_list("unit_id", flat=True))
     november = CauseCount.objects.filter(unit_id=block, month=datetime.date(2026, 11, 1))
     assert november.filter(cause=Cause.MIGRATION).exists()

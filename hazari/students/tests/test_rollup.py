@@ -2,11 +2,13 @@
 one by one with the follow-up rules, added up for every unit from the school to the state."""
 
 import datetime
+import io
 import uuid
 from collections import defaultdict
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from hazari.attendance.services import CaptureIn, StaffMark, capture_submit
@@ -215,3 +217,15 @@ def test_the_run_after_the_first_recomputes_nothing_new(w, clock):
     assert rollup.refresh() == 2  # the first run: every school with marks
     clock.shift(datetime.timedelta(minutes=2))
     assert rollup.refresh() == 0  # the version it has seen is not worked out again
+
+
+def test_the_command_works_the_figures_out(w):
+    # The fixture's follow-ups were touched a day ago (else the next run reads them again).
+    FollowUp.objects.update(updated_at=timezone.now() - datetime.timedelta(days=1))
+    out = io.StringIO()
+    call_command("refresh_absence", "--nice", "0", stdout=out)
+    assert "figures of absence: 2 schools" in out.getvalue()
+    assert stored(w.state) == obvious(w.state)
+    out = io.StringIO()
+    call_command("refresh_absence", "--nice", "0", stdout=out)
+    assert out.getvalue() == ""  # nothing new, nothing said

@@ -8,9 +8,7 @@
 Production runs one `--loop` beside the web servers (as it runs one db_worker); a second one
 waits for the first's lock and does nothing, so two are harmless. `make demo` starts one.
 Each refresh prints one line: when it ended, the newest version seen, how many days and
-school-days it recomputed and how long it took (the benchmark reads these lines). After it, the
-students' figures of absence are brought up to date too (hazari.students.rollup), with a line
-of their own when any school's changed.
+school-days it recomputed and how long it took (the benchmark reads these lines).
 """
 
 import datetime
@@ -23,7 +21,6 @@ from django.utils import timezone
 
 from hazari.dashboards import refresh
 from hazari.dashboards.models import RefreshState
-from hazari.students import rollup as absence
 
 
 class Command(BaseCommand):
@@ -47,13 +44,6 @@ class Command(BaseCommand):
             started = time.perf_counter()
             days = refresh.rebuild(start=since)
             self.stdout.write(f"rebuilt {days} days in {time.perf_counter() - started:.1f} s")
-            if rebuild:
-                started = time.perf_counter()
-                schools = absence.rebuild()
-                took = time.perf_counter() - started
-                self.stdout.write(
-                    f"rebuilt the absence figures of {schools} schools in {took:.1f} s"
-                )
         while True:
             result = refresh.refresh(wait=not loop)
             if not result.skipped:
@@ -63,12 +53,6 @@ class Command(BaseCommand):
                     f"versions to {seen}, {result.days} days, {result.school_days} school-days, "
                     f"{result.took_ms} ms",
                 )
-                self.stdout.flush()
-            # The students' figures of absence (hazari.students.rollup), after the day's.
-            started = time.perf_counter()
-            if schools := absence.refresh():
-                took = (time.perf_counter() - started) * 1000
-                self.stdout.write(f"absence figures: {schools} schools, {took:.0f} ms")
                 self.stdout.flush()
             if not loop or self.stopping:
                 return
