@@ -20,6 +20,7 @@ download of those is recorded (NamedListDownload: who, when, which unit, how man
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -74,14 +75,13 @@ def school_followup(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def school_followup_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     school = _named_list_school(request, pk)
-    if table != tables.FOLLOWUP or fmt not in FORMATS:
-        raise Http404("No such table.")
-    today = timezone.localdate()
-    found = tables.followup_table(selectors.followup_list(school, today=today))
-    services.named_list_download_record(
-        user=request.user, unit=school.unit, what=table, file_format=fmt, rows=len(found.rows)
+    return _named_download(
+        request,
+        school.unit,
+        table,
+        fmt,
+        lambda today: tables.followup_table(selectors.followup_list(school, today=today)),
     )
-    return respond(found, fmt, file_name(school.unit.code, table, today.isoformat()))
 
 
 @login_required
@@ -101,14 +101,27 @@ def cluster_followup(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def cluster_followup_export(request: AuthedRequest, pk: int, table: str, fmt: str) -> HttpResponse:
     cluster = _cluster_for(request, pk)
+    return _named_download(
+        request, cluster, table, fmt, lambda today: _cluster_table(cluster, today)
+    )
+
+
+def _named_download(
+    request: AuthedRequest,
+    unit: OrgUnit,
+    table: str,
+    fmt: str,
+    build: Callable[[datetime.date], Table],
+) -> HttpResponse:
+    """A named list as a file, its download on record (who, when, which unit, how many)."""
     if table != tables.FOLLOWUP or fmt not in FORMATS:
         raise Http404("No such table.")
     today = timezone.localdate()
-    found = _cluster_table(cluster, today)
+    found = build(today)
     services.named_list_download_record(
-        user=request.user, unit=cluster, what=table, file_format=fmt, rows=len(found.rows)
+        user=request.user, unit=unit, what=table, file_format=fmt, rows=len(found.rows)
     )
-    return respond(found, fmt, file_name(cluster.code, table, today.isoformat()))
+    return respond(found, fmt, file_name(unit.code, table, today.isoformat()))
 
 
 def _cluster_for(request: AuthedRequest, pk: int) -> OrgUnit:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from hazari.dashboards import refresh
 from hazari.dashboards.models import RefreshState
+from hazari.lib.loop import pause
 
 
 class Command(BaseCommand):
@@ -57,10 +58,7 @@ class Command(BaseCommand):
             if not loop or self.stopping:
                 return
             close_old_connections()
-            slept = 0.0
-            while slept < every and not self.stopping:
-                time.sleep(min(0.25, every - slept))
-                slept += 0.25
+            pause(every, lambda: self.stopping)
 
     def _stop(self, *_) -> None:
         self.stopping = True

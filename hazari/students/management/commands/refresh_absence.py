@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from hazari.lib.loop import pause
 from hazari.students import rollup
 
 
@@ -58,10 +59,7 @@ class Command(BaseCommand):
             if not loop or self.stopping:
                 return
             close_old_connections()
-            slept = 0.0
-            while slept < every and not self.stopping:
-                time.sleep(min(0.25, every - slept))
-                slept += 0.25
+            pause(every, lambda: self.stopping)
 
     def _stop(self, *_) -> None:
         self.stopping = True
