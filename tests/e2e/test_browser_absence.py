@@ -51,6 +51,7 @@ def test_cluster_officer_lists_the_children_on_a_phone(new_context, w, login, sh
     page.goto(f"/absence/units/{w.cluster_x1.pk}/")
     page.get_by_test_id("tab-named").click()
     expect(page.get_by_test_id("followup")).to_contain_text("Naam")
+    page.wait_for_load_state("load")  # the stylesheet, which puts the table in its box
     assert sideways_overflow(page) == 0  # the wide table scrolls inside its own box
     shot(page, "absence-cluster-named-phone")
     with page.expect_download() as download:
