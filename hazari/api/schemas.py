@@ -277,6 +277,18 @@ class StudentOut(Schema):
     )
 
 
+class RegisterOut(Schema):
+    classes: dict[str, str] = Field(
+        description="{class: hash of its part of the register}. Send them back as `have` "
+        "(`1:3f2a…,2:91bc…`) to be sent only the classes that changed."
+    )
+    partial: bool = Field(
+        description="True when `have` was sent: `students` then holds only the classes whose "
+        "hash differs from the phone's; replace those classes and drop any class not in "
+        "`classes`."
+    )
+
+
 class BootstrapOut(Schema):
     version: str = Field(description="Changes whenever anything else here changes.")
     server_time: datetime.datetime
@@ -294,8 +306,10 @@ class BootstrapOut(Schema):
     roll_call: RollCallOut
     students: list[StudentOut] = Field(
         description="The register from the oldest day an offline capture may be for to today: "
-        "empty unless the school takes a student-wise roll call."
+        "empty unless the school takes a student-wise roll call. With `have`, only the classes "
+        "that changed."
     )
+    student_register: RegisterOut
 
 
 # --- Upload and receipts ------------------------------------------------------------------

@@ -193,19 +193,34 @@ def tokens_revoke(request: AuthedRequest, user_id: int):
 
 # --- Bootstrap ---------------------------------------------------------------------------
 
+# What a phone holds of the register: up to 12 `class:hash` pairs, or nothing.
+HAVE_PATTERN = r"^(|([1-9]|1[0-2]):[0-9a-f]{12}(,([1-9]|1[0-2]):[0-9a-f]{12}){0,11})$"
+
 
 @router.get(
     "/sync/bootstrap",
     response={200: BootstrapOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Everything the app needs to work offline, for one school",
 )
-def bootstrap(request: AuthedRequest, school_id: int | None = Query(None, ge=1, le=MAX_ID)):
+def bootstrap(
+    request: AuthedRequest,
+    school_id: int | None = Query(None, ge=1, le=MAX_ID),
+    have: str | None = Query(
+        None,
+        max_length=12 * 16,
+        pattern=HAVE_PATTERN,
+        description="The register the phone holds, as `student_register.classes` gave it: "
+        "`class:hash` pairs, comma-separated (empty: none). Then only the classes that "
+        "changed are sent.",
+    ),
+):
     """A head master or teacher gets their own school; an officer names a school of their
     area with `school_id`. A school outside the user's area is 404."""
     school = school_asked(request, school_id)
     if isinstance(school, Status):
         return school
-    return bootstrap_for(school, limits=LIMITS)
+    held = None if have is None else dict(p.split(":") for p in have.split(",") if p)
+    return bootstrap_for(school, limits=LIMITS, have=held)
 
 
 def school_asked(request: AuthedRequest, school_id: int | None) -> School | Status:

@@ -8,7 +8,9 @@ of all of it (but the time) lets the app tell that something changed.
 Six queries, whatever the size of the school: the rule overrides, the enrolment, the postings
 and the calendar (three); the school, with its unit, comes from the caller's scope lookup.
 A school on a student-wise roll call gets its register as well (two more: current and ended
-stays).
+stays), with a hash of each class's part of it. A phone that already holds the register sends
+its hashes (`have`) and gets only the classes that changed — a new admission or a transfer
+costs the phone one class's children, not the school's, on a weak network.
 """
 
 import datetime
@@ -64,16 +66,40 @@ def _rules(rules: Rules) -> dict:
     return out
 
 
-def payload_version(payload: dict) -> str:
-    """A short hash of the payload, the server's time left out."""
-    body = {k: v for k, v in payload.items() if k not in ("version", "server_time")}
+def _hash(body: object, length: int) -> str:
     raw = json.dumps(body, default=str, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    return hashlib.sha256(raw.encode()).hexdigest()[:length]
 
 
-def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None = None) -> dict:
+def payload_version(payload: dict) -> str:
+    """A short hash of the payload, the server's time left out. The students are in it through
+    their classes' hashes (`student_register`), so a phone sent only some classes gets the same
+    version as one sent them all."""
+    return _hash({k: v for k, v in payload.items() if k not in SENT_APART}, 16)
+
+
+SENT_APART = ("version", "server_time", "students")
+
+
+def register_hashes(students: list[dict]) -> dict[str, str]:
+    """{class: a hash of its stays}, for the phone to say which classes it already holds."""
+    by_class: dict[int, list[dict]] = {}
+    for stay in students:
+        by_class.setdefault(stay["class_no"], []).append(stay)
+    return {str(class_no): _hash(stays, 12) for class_no, stays in sorted(by_class.items())}
+
+
+def bootstrap_for(
+    school: School,
+    *,
+    limits: dict,
+    now: datetime.datetime | None = None,
+    have: dict[str, str] | None = None,
+) -> dict:
     """Everything the app needs to work offline for the school. `school` comes from the
-    caller's scope, with its unit loaded; `limits` are the API's own (batch size, body size)."""
+    caller's scope, with its unit loaded; `limits` are the API's own (batch size, body size).
+    `have` is the phone's {class: hash} of the register it holds: then `students` carries only
+    the classes whose hash differs (and `student_register.partial` says so)."""
     now = timezone.localtime(now)
     today = now.date()
     rules = rules_for(school)
@@ -140,9 +166,15 @@ def bootstrap_for(school: School, *, limits: dict, now: datetime.datetime | None
             "mode": mode_of(rules, has_students=bool(students)),
             "late_and_left_early": rules.mark_late_and_left_early,
         },
-        "students": students,
+        "student_register": {"classes": register_hashes(students)},
     }
     payload["version"] = payload_version(payload)
+    hashes = payload["student_register"]["classes"]
+    if have is not None:
+        changed = {c for c, h in hashes.items() if have.get(c) != h}
+        students = [s for s in students if str(s["class_no"]) in changed]
+    payload["student_register"]["partial"] = have is not None
+    payload["students"] = students
     return payload
 
 

@@ -263,6 +263,12 @@ def test_a_child_transferred_out_meanwhile_is_named_and_the_register_refreshed(
 ):
     page = open_app(context)
     log_in(page, roll_school)
+    expect(page.locator(".class-tab[data-class='2'] .tab-count")).to_have_text("40/40")
+    boots: list[tuple[str, dict]] = []
+    page.on(
+        "response",
+        lambda r: "/sync/bootstrap" in r.url and r.ok and boots.append((r.url, r.json())),
+    )
     # After the phone loaded the register, the district records that a girl of class 2 left
     # for school B yesterday.
     gone = roll_school.students[2][5]
@@ -281,6 +287,12 @@ def test_a_child_transferred_out_meanwhile_is_named_and_the_register_refreshed(
     page.locator(".class-tab[data-class='2']").click()
     expect(page.locator(".class-tab[data-class='2'] .tab-count")).to_have_text("39/39")
     expect(child(page, gone)).to_have_count(0)
+    # Only class 2 came down again: the phone sent the hashes of the classes it holds.
+    url, body = boots[-1]
+    assert "have=" in url and body["student_register"]["partial"] is True
+    # (her ended stay too: the roll calls of the days before she left may still be offline)
+    assert {s["class_no"] for s in body["students"]} == {2} and len(body["students"]) == 40
+    assert [s["until"] for s in body["students"] if s["id"] == gone.pk] == [yesterday.isoformat()]
     screen(page, shot, "rejected")
     page.get_by_test_id("save").click()
     expect(status(page)).to_have_attribute("data-state", "uploaded")

@@ -69,6 +69,46 @@ def test_the_bootstrap_carries_the_register_of_the_offline_days(w):
     }
 
 
+def _have(body: dict) -> str:
+    return ",".join(f"{c}:{h}" for c, h in body["student_register"]["classes"].items())
+
+
+def test_a_phone_holding_the_register_is_sent_only_the_classes_that_changed(w):
+    students_wise(w.state)
+    client = app_client(w.asha)
+    first = client.get("/api/v1/sync/bootstrap").json()
+    assert first["student_register"]["partial"] is False
+    assert set(first["student_register"]["classes"]) == {"1", "2"}
+    # Nothing changed: no child is sent again, and the version is the full payload's.
+    same = client.get("/api/v1/sync/bootstrap", {"have": _have(first)}).json()
+    assert same["students"] == [] and same["student_register"]["partial"] is True
+    assert same["version"] == first["version"]
+    # A new admission to class 2: class 2 is sent, whole; class 1 is not.
+    Student.objects.create(
+        student_id="1004", name="Anil", gender="M", class_no=2, school=w.school_a, since=DAY
+    )
+    after = client.get("/api/v1/sync/bootstrap", {"have": _have(first)}).json()
+    assert [(s["name"], s["class_no"]) for s in after["students"]] == [("Anil", 2), ("Sonu", 2)]
+    assert after["student_register"]["classes"]["1"] == first["student_register"]["classes"]["1"]
+    assert after["version"] != first["version"]
+    # Sonu transferred out: class 2 again; a class left empty is gone from `classes`.
+    Student.objects.filter(pk=w.sonu.pk).update(is_active=False)
+    Student.objects.filter(name="Anil").update(is_active=False)
+    gone = client.get("/api/v1/sync/bootstrap", {"have": _have(after)}).json()
+    assert gone["students"] == [] and set(gone["student_register"]["classes"]) == {"1"}
+    # A phone that holds nothing (an empty `have`) is sent everything.
+    empty = client.get("/api/v1/sync/bootstrap", {"have": ""}).json()
+    assert [s["name"] for s in empty["students"]] == ["Meena", "Ravi"]
+
+
+@pytest.mark.parametrize("have", ["1:xyz", "13:0123456789ab", "1:0123456789ab,", "1;2", "a" * 300])
+def test_a_malformed_have_is_refused_by_field(w, have):
+    students_wise(w.state)
+    response = app_client(w.asha).get("/api/v1/sync/bootstrap", {"have": have})
+    assert response.status_code == 422
+    assert any(e["field"] == "have" for e in response.json()["errors"])
+
+
 def test_a_school_without_a_register_stays_on_counts(w):
     students_wise(w.state)
     body = app_client(w.hari).get("/api/v1/sync/bootstrap").json()

@@ -45,6 +45,28 @@ function nextMark(boot, mark) {
   return cycle[(cycle.indexOf(mark) + 1) % cycle.length];
 }
 
+// What the phone holds of the register, for the bootstrap's `have`: "class:hash,…", or
+// null when it holds none from the server (a first fetch, or an app from before hashes).
+export function registerHeld(boot) {
+  const classes = boot?.student_register?.classes;
+  if (!classes) return null;
+  return Object.entries(classes).map(([c, hash]) => `${c}:${hash}`).join(",");
+}
+
+// A bootstrap fetched with `have` carries only the classes that changed: the rest of the
+// register is the phone's own, kept where the class's hash is unchanged.
+export function mergeRegister(old, data) {
+  if (!data.student_register?.partial) return data;
+  const before = old?.student_register?.classes || {};
+  const kept = new Set(
+    Object.entries(data.student_register.classes)
+      .filter(([c, hash]) => before[c] === hash)
+      .map(([c]) => Number(c)),
+  );
+  const students = (old?.students || []).filter((s) => kept.has(s.class_no)).concat(data.students);
+  return { ...data, students, student_register: { ...data.student_register, partial: false } };
+}
+
 // The roll of a day: Map class_no → its students, each child once. A child who moved to
 // another class that day is on both stays' lists; the current one is the one that counts.
 // Worked out once per bootstrap and day: every tap recounts the whole school.

@@ -15,7 +15,7 @@ import { ApiError, call } from "./api.js";
 import * as clock from "./clock.js";
 import { getMeta, setMeta } from "./db.js";
 import * as outbox from "./outbox.js";
-import { hasRegister } from "./rollcall.js";
+import { hasRegister, mergeRegister, registerHeld } from "./rollcall.js";
 
 const FIRST_RETRY_MS = 4000;
 const MAX_RETRY_MS = 10 * 60 * 1000;
@@ -247,7 +247,10 @@ async function refreshData(s, force) {
   let boot = await getMeta("bootstrap");
   let bootFetched = false;
   if (force.bootstrap || due(boot)) {
-    const data = await timed("GET", "sync/bootstrap", s);
+    // The register the phone holds goes with the request: only changed classes come back.
+    const have = boot?.data?.school?.id === s.school_id ? registerHeld(boot.data) : null;
+    const path = have === null ? "sync/bootstrap" : `sync/bootstrap?have=${encodeURIComponent(have)}`;
+    const data = mergeRegister(boot?.data, await timed("GET", path, s));
     boot = { data, fetched_at: Date.now(), today };
     bootFetched = true;
     await setMeta("bootstrap", boot);
