@@ -37,12 +37,22 @@ class MarkMonth(models.Model):
     the school-day's current version: a correction rewrites the day's bits, a held version
     writes none until it is approved. The key leads with the school, so a school's month is
     one range of the primary key, and there is no other index to keep up.
+
+    No foreign-key constraint in the database either: a roll call writes ~95 rows, and each
+    would fire two deferred checks at commit (~190 a capture; 1–2 ms of PostgreSQL's CPU of
+    the morning rush, docs/benchmarks.md). Every student id is checked against the school's
+    register of the day in the same transaction (students.rollcall.check_roll), the school
+    comes from the capture, and deleting either still removes the rows (Django's cascade).
     """
 
     pk = models.CompositePrimaryKey("school_id", "month", "student_id")
-    school = models.ForeignKey(School, models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey(
+        School, models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     month = models.DateField(_("month"))  # its first day
-    student = models.ForeignKey(Student, models.CASCADE, related_name="+", db_index=False)
+    student = models.ForeignKey(
+        Student, models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     marked = models.IntegerField(default=0)
     absent = models.IntegerField(default=0)
     late = models.IntegerField(default=0)
