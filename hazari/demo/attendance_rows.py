@@ -10,8 +10,7 @@ for the upload): a scan of the day records per version. So on SQLite the checks 
 writing (`Writer.unchecked`) and run once over the tables at the end.
 """
 
-import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -19,6 +18,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 from hazari.attendance.models import Capture, ClassPresence, DayRecord, StaffPresence, Version
+from hazari.lib.copy import sqlite_value
 
 # The columns of each table, in the order hazari.demo.attendance makes its tuples.
 TABLES: list[tuple[type[models.Model], list[str]]] = [
@@ -77,21 +77,6 @@ TABLES: list[tuple[type[models.Model], list[str]]] = [
 ]
 
 
-def _sqlite_value(field: models.Field) -> Callable[[object], object] | None:
-    """How SQLite stores a value of the field, as Django writes it (aware datetimes as UTC
-    text, dates as ISO text, UUIDs as 32 hex digits); None: as it is. JSON goes in as its
-    text ("[]"), which both databases take."""
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-    kind = target.get_internal_type()
-    if kind == "DateTimeField":
-        return lambda v: str(v.astimezone(datetime.UTC).replace(tzinfo=None))  # type: ignore[attr-defined]
-    if kind == "DateField":
-        return lambda v: v.isoformat()  # type: ignore[attr-defined]
-    if kind == "UUIDField":
-        return lambda v: v.hex  # type: ignore[attr-defined]
-    return None
-
-
 class Writer:
     def __init__(self) -> None:
         self.ids = [
@@ -125,7 +110,7 @@ class Writer:
                     for row in rows:
                         copy.write_row(row)
                 return
-            convert = [(i, f) for i, field in enumerate(fields) if (f := _sqlite_value(field))]
+            convert = [(i, f) for i, field in enumerate(fields) if (f := sqlite_value(field))]
             values: list[list[Any]] = [list(row) for row in rows]
             for cells in values:
                 for i, f in convert:

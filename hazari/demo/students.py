@@ -29,9 +29,9 @@ from django.db import connection, models
 from django.utils import timezone
 from tqdm import tqdm
 
-from hazari.demo.attendance_rows import _sqlite_value
 from hazari.demo.names import child_name
 from hazari.demo.plan import StatePlan
+from hazari.lib.copy import copy_rows
 from hazari.registers.models import Student, academic_year_of
 from hazari.students.models import Mark, MarkMonth
 
@@ -103,51 +103,7 @@ def write_register(
 ) -> int:
     """Write every child of the plan onto the register; the number written."""
     rows = register_rows(plan, school_ids, seed, timezone.now())
-    return copy_rows(Student, REGISTER_COLUMNS, rows, bar)
-
-
-def copy_rows(
-    model: type[models.Model], columns: list[str], rows: Iterable[tuple], bar: tqdm | None = None
-) -> int:
-    """Rows into the model's table: COPY on PostgreSQL, executemany in batches elsewhere."""
-    quote = connection.ops.quote_name
-    fields = [cast(models.Field, model._meta.get_field(c)) for c in columns]
-    names = ", ".join(quote(str(f.column)) for f in fields)
-    table = quote(model._meta.db_table)
-    written = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-                    if bar is not None and written % BATCH == 0:
-                        bar.update(BATCH)
-            if bar is not None:
-                bar.update(written % BATCH)
-            return written
-        convert = [(i, f) for i, field in enumerate(fields) if (f := _sqlite_value(field))]
-        marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (model names)
-        batch: list[list[Any]] = []
-        for row in rows:
-            cells = list(row)
-            for i, f in convert:
-                if cells[i] is not None:
-                    cells[i] = f(cells[i])
-            batch.append(cells)
-            if len(batch) == BATCH:
-                cursor.executemany(sql, batch)
-                written += len(batch)
-                if bar is not None:
-                    bar.update(len(batch))
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            written += len(batch)
-            if bar is not None:
-                bar.update(len(batch))
-    return written
+    return copy_rows(Student, REGISTER_COLUMNS, rows, bar.update if bar is not None else None)
 
 
 # --- Roll calls ---------------------------------------------------------------------------

@@ -21,12 +21,14 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from hazari.attendance.models import Version
+from hazari.lib.copy import copy_rows
 from hazari.lib.iters import chunked
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
 from hazari.registers.models import Student
@@ -203,33 +205,35 @@ def school_figures(
     return out
 
 
+_counts_of = attrgetter(*SUMMED)
+# The rows are written as tuples, by COPY on PostgreSQL: a state's rebuild writes ~1.5 crore
+# of them, and building each as an Absence cost more than working it out. What is copied is
+# read first: the connection can run no query while a COPY is open.
+ABSENCE_COLUMNS = ["unit_id", "session", "start", "class_no", "gender", *SUMMED]
+CAUSE_COLUMNS = ["unit_id", "month", "class_no", "gender", "cause", "students"]
+
+
 def _write_schools(figures: dict[int, SchoolFigures], start: datetime.date) -> None:
     schools = list(figures)
     Absence.objects.filter(unit_id__in=schools, start__gte=start).delete()
     CauseCount.objects.filter(unit_id__in=schools, month__gte=start).delete()
-    Absence.objects.bulk_create(
-        Absence(
-            unit_id=school_id,
-            session=session,
-            start=first,
-            class_no=class_no,
-            gender=gender,
-            **vars(counts),
-        )
-        for school_id, f in figures.items()
-        for (session, first, class_no, gender), counts in f.absence.items()
+    copy_rows(
+        Absence,
+        ABSENCE_COLUMNS,
+        (
+            (school_id, session, first, class_no, gender, *_counts_of(counts))
+            for school_id, f in figures.items()
+            for (session, first, class_no, gender), counts in f.absence.items()
+        ),
     )
-    CauseCount.objects.bulk_create(
-        CauseCount(
-            unit_id=school_id,
-            month=month,
-            class_no=class_no,
-            gender=gender,
-            cause=cause,
-            students=len(children),
-        )
-        for school_id, f in figures.items()
-        for (month, class_no, gender, cause), children in f.causes.items()
+    copy_rows(
+        CauseCount,
+        CAUSE_COLUMNS,
+        (
+            (school_id, month, class_no, gender, cause, len(children))
+            for school_id, f in figures.items()
+            for (month, class_no, gender, cause), children in f.causes.items()
+        ),
     )
 
 
@@ -248,34 +252,28 @@ def _sum_up(level: int, unit_ids: set[int], start: datetime.date) -> None:
         .annotate(**{f"total_{name}": Sum(name) for name in SUMMED})
         .order_by()
     )
-    Absence.objects.bulk_create(
-        Absence(
-            unit_id=row[column],
-            session=row["session"],
-            start=row["start"],
-            class_no=row["class_no"],
-            gender=row["gender"],
-            **{name: row[f"total_{name}"] for name in SUMMED},
-        )
-        for row in absence
+    copy_rows(
+        Absence,
+        ABSENCE_COLUMNS,
+        (
+            (
+                row[column],
+                row["session"],
+                row["start"],
+                row["class_no"],
+                row["gender"],
+                *(row[f"total_{name}"] for name in SUMMED),
+            )
+            for row in list(absence)
+        ),
     )
     causes = (
         CauseCount.objects.filter(month__gte=start, **below)
-        .values(column, "month", "class_no", "gender", "cause")
+        .values_list(column, "month", "class_no", "gender", "cause")
         .annotate(total=Sum("students"))
         .order_by()
     )
-    CauseCount.objects.bulk_create(
-        CauseCount(
-            unit_id=row[column],
-            month=row["month"],
-            class_no=row["class_no"],
-            gender=row["gender"],
-            cause=row["cause"],
-            students=row["total"],
-        )
-        for row in causes
-    )
+    copy_rows(CauseCount, CAUSE_COLUMNS, list(causes))
 
 
 def recompute(school_ids: Iterable[int], *, today: datetime.date, limits: Limits = LIMITS) -> int:
