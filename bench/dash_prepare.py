@@ -11,7 +11,11 @@ captures:
     DATABASE_URL=... .venv/bin/python bench/dash_prepare.py OUT.json VIEWERS [dashboards|meals]
 
 With "meals" the viewers look at the mid-day meal reports instead: half the state's meals by
-district, half a block's meal flags, for the current month.
+district, half a block's meal flags, for the current month. With "absence" (issue 15) they
+look at the children who miss school, for the session so far, in turn: the state's chronic
+absentees by district, a district's by block, the state's causes, a district's causes, and a
+cluster officer's named list of the children to follow up (a different district and cluster
+each).
 """
 
 import json
@@ -52,7 +56,8 @@ def session_for(user: User) -> str:
 
 def main() -> None:
     out, viewers = Path(sys.argv[1]), int(sys.argv[2])
-    meals = len(sys.argv) > 3 and sys.argv[3] == "meals"
+    pages = sys.argv[3] if len(sys.argv) > 3 else "dashboards"
+    meals = pages == "meals"
     today = timezone.localdate()
     state = OrgUnit.objects.get(level=Level.STATE)
     school = OrgUnit.objects.filter(level=Level.SCHOOL).order_by("pk").first()
@@ -65,6 +70,11 @@ def main() -> None:
         )
         print(f"{today} is the weekly off: declared a working day for the state")
     month = today.isoformat()
+    if pages == "absence":
+        rows = absence_viewers(viewers, state)
+        out.write_text(json.dumps(rows, indent=1))
+        print(f"{len(rows)} viewer sessions → {out}")
+        return
     officer = User.objects.filter(role=Role.STATE_OFFICER, unit=state).order_by("pk").first()
     blocks = list(
         User.objects.filter(role=Role.BLOCK_OFFICER, unit__level=Level.BLOCK)
@@ -100,6 +110,41 @@ def main() -> None:
             )
     out.write_text(json.dumps(rows, indent=1))
     print(f"{len(rows)} viewer sessions → {out}")
+
+
+ABSENCE_VIEWS = (
+    ("state-absence", Role.STATE_OFFICER, "/absence/units/{}/"),
+    ("district-absence", Role.DISTRICT_OFFICER, "/absence/units/{}/"),
+    ("state-causes", Role.STATE_OFFICER, "/absence/units/{}/causes/"),
+    ("district-causes", Role.DISTRICT_OFFICER, "/absence/units/{}/causes/"),
+    ("cluster-named-list", Role.CLUSTER_OFFICER, "/students/cluster/{}/followup/"),
+)
+
+
+def absence_viewers(viewers: int, state: OrgUnit) -> list[dict]:
+    """Officers of each kind in turn, each of another unit with schools."""
+    rng = random.Random(1)
+    with_schools = OrgUnit.objects.filter(level=Level.SCHOOL)
+    officers: dict[str, list[User]] = {}
+    for role, column in (
+        (Role.STATE_OFFICER, "state"),
+        (Role.DISTRICT_OFFICER, "district"),
+        (Role.CLUSTER_OFFICER, "cluster"),
+    ):
+        users = list(
+            User.objects.filter(role=role, unit__in=with_schools.values(column))
+            .order_by("pk")
+            .select_related("unit")
+        )
+        rng.shuffle(users)
+        officers[role] = users
+    rows = []
+    for i in range(viewers):
+        name, role, url = ABSENCE_VIEWS[i % len(ABSENCE_VIEWS)]
+        users = officers[role]
+        user = users[(i // len(ABSENCE_VIEWS)) % len(users)]
+        rows.append({"name": name, "cookie": session_for(user), "url": url.format(user.unit_id)})
+    return rows
 
 
 if __name__ == "__main__":

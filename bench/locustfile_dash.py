@@ -5,6 +5,9 @@ captures. Started by bench/dashboards.py; settings come from the environment:
     DASH_VIEWER_PACE  seconds between one viewer's page loads (0: as fast as answers come)
     DASH_CAPTURES     the phones' captures (bench/rush_prepare.py)
     DASH_UPLOADS      uploads per second per phone
+    DASH_OFFSET       the first line of the captures to send (the schools before it have sent)
+    DASH_ROLL         1: send each school's roll call (rush_prepare.py --roll-call) in place of
+                      its class counts
     DASH_RESULTS      one line per request: kind, start, client ms, server ms, status, detail
                       (and for a page: the request thread's CPU ms, the database's ms, the
                       CPU ms of its process's rendering thread meanwhile)
@@ -28,7 +31,8 @@ UPLOADS = float(os.environ.get("DASH_UPLOADS", "1"))
 PHONES = int(os.environ.get("DASH_PHONES", "8"))
 RESULTS = os.environ["DASH_RESULTS"]
 with open(os.environ["DASH_CAPTURES"]) as f:
-    SCHOOLS = [json.loads(line) for line in f]
+    SCHOOLS = [json.loads(line) for line in f][int(os.environ.get("DASH_OFFSET", "0")) :]
+ROLL = os.environ.get("DASH_ROLL") == "1"
 NEXT_SCHOOL = iter(SCHOOLS)
 NEXT_VIEWER = itertools.cycle(VIEWERS)
 LINES: list[str] = []
@@ -96,6 +100,9 @@ class Phone(FastHttpUser):
             "staff": school["staff"],
             "meals_served": school["meals_served"],
         }
+        if ROLL:
+            capture["classes"] = []
+            capture["roll"] = school["roll"]
         body = {"sent_at": now, "device_id": f"dash-{school['school_id']}", "captures": [capture]}
         started = time.time()
         t0 = time.perf_counter()
