@@ -122,6 +122,8 @@ def bootstrap_for(
     students = (
         roll_between(school.pk, earliest, today) if rules.roll_call == RollCall.STUDENTS else []
     )
+    hashes = register_hashes(students)
+    register: dict[str, object] = {"classes": hashes}
     payload = {
         "server_time": now,
         "today": today,
@@ -166,14 +168,13 @@ def bootstrap_for(
             "mode": mode_of(rules, has_students=bool(students)),
             "late_and_left_early": rules.mark_late_and_left_early,
         },
-        "student_register": {"classes": register_hashes(students)},
+        "student_register": register,
     }
     payload["version"] = payload_version(payload)
-    hashes = payload["student_register"]["classes"]
     if have is not None:
         changed = {c for c, h in hashes.items() if have.get(c) != h}
         students = [s for s in students if str(s["class_no"]) in changed]
-    payload["student_register"]["partial"] = have is not None
+    register["partial"] = have is not None
     payload["students"] = students
     return payload
 
