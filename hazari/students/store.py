@@ -86,7 +86,9 @@ def marks_set(
         for student, mark in marks
     ]
     if connection.vendor == "postgresql":
-        columns = [list(c) for c in zip(*rows, strict=True)]
+        # Each column as the text of an array literal: psycopg dumps a list of ints element by
+        # element in Python (~0.5 ms a roll call of ~95); joining their digits costs ~20 µs.
+        columns = ["{" + ",".join(map(str, c)) + "}" for c in zip(*rows, strict=True)]
         prepared.execute(
             cursor, "hazari_marks_set", _pg_upsert_sql(), [school_id, month, bit, *columns]
         )
