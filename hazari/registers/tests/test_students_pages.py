@@ -64,6 +64,18 @@ def test_a_school_register_is_seen_by_the_school_and_the_officers_above(
     assert page(getattr(students, person), getattr(students, target)).status_code == status
 
 
+@pytest.mark.parametrize("person", ["meera", "dev"])  # mid-day meal officer, DDO
+def test_roles_that_do_not_follow_children_up_see_counts_not_names(students, person):
+    response = page(getattr(students, person), students.school_a)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="students-by-class"' in body and 'data-testid="names-hidden"' in body
+    for name in ("Ravi Kumar", "Sita Devi", "Meera Bai", "<td>1001</td>"):
+        assert name not in body
+    # The cluster officer, for the same school, sees them.
+    assert "Ravi Kumar" in page(students.chetan, students.school_a).content.decode()
+
+
 def test_anonymous_is_sent_to_log_in(students):
     response = Client().get(f"/schools/{students.school_a.pk}/students/")
     assert response.status_code == 302 and "/login" in response["Location"]
