@@ -207,6 +207,13 @@ def may_see_children_by_name(user: "User") -> bool:
     return user.is_active and user.role in NAMED_LIST_ROLES
 
 
+def may_see_guardian_mobile(user: "User", school_id: int) -> bool:
+    """May the user see the guardians' mobile numbers of the school's children? Only the
+    school's own staff, who call the families: never an officer above the school (issue 15,
+    privacy by design)."""
+    return user.is_active and user.role in SCHOOL_ROLES and user.unit_id == school_id
+
+
 def may_revoke_tokens(actor: "User", target: "User") -> bool:
     """Who may end the app log-ins (API tokens) of a user: the user themselves (a lost phone),
     and an officer who may reset their password (a junior in the officer's area). The caller

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 
-from hazari.accounts.roles import may_see_children_by_name
+from hazari.accounts.roles import may_see_children_by_name, may_see_guardian_mobile
 from hazari.api.auth import token_auth
 from hazari.api.schemas import (
     MAX_ID,
@@ -104,6 +104,10 @@ class FollowUpStudentOut(Schema):
     follow_up: FollowUpOut | None = Field(
         description="The open follow-up, else the session's latest; null: none."
     )
+    guardian_mobile: str | None = Field(
+        description="The guardian's mobile, to call the family: only for the school's own "
+        "staff, and only where the state's register has it; null otherwise."
+    )
 
 
 class FollowUpListOut(Schema):
@@ -154,7 +158,7 @@ def _history_out(entry: FollowUpEntry) -> FollowUpEntryOut:
     )
 
 
-def _student_out(row: selectors.Row) -> FollowUpStudentOut:
+def _student_out(row: selectors.Row, *, mobiles: bool) -> FollowUpStudentOut:
     s, student = row.standing, row.student
     return FollowUpStudentOut(
         id=student.pk,
@@ -170,6 +174,7 @@ def _student_out(row: selectors.Row) -> FollowUpStudentOut:
         tier=s.tier,  # type: ignore[arg-type]
         reasons=list(s.reasons),  # type: ignore[arg-type]
         follow_up=_follow_up_out(row),
+        guardian_mobile=(student.guardian_mobile or None) if mobiles else None,
     )
 
 
@@ -195,6 +200,7 @@ def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, 
     today = timezone.localdate()
     limits = selectors.DEFAULT_LIMITS
     rows = selectors.followup_list(school, today=today, limits=limits)
+    mobiles = may_see_guardian_mobile(request.user, school.pk)
     return FollowUpListOut(
         today=today,
         session_start=selectors.session_start(school, today),
@@ -202,7 +208,7 @@ def followups(request: AuthedRequest, school_id: int | None = Query(None, ge=1, 
         causes=_choices(Cause),
         actions=_choices(Action),
         outcomes=_choices(Outcome),
-        students=[_student_out(r) for r in rows],
+        students=[_student_out(r, mobiles=mobiles) for r in rows],
     )
 
 

@@ -169,6 +169,7 @@ STRINGS = {
     "fu_save_action": _("Save the action"),
     "fu_save_outcome": _("Save the outcome"),
     "fu_back": _("← All children"),
+    "fu_call_family": _("Call the family: %(mobile)s"),
     "fu_history": _("What was done"),
     "fu_by": _("by %(who)s"),
     "fu_refused_title": _("Not accepted by the server"),

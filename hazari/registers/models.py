@@ -102,6 +102,12 @@ class Student(models.Model):
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Only if the state's register has it (issue 15: privacy by design): for the head master
+    # to call the family of a child who misses school. Shown to the school's own staff only,
+    # never to an officer (roles.may_see_guardian_mobile). Ten digits, as Indian mobiles are.
+    guardian_mobile = models.CharField(
+        _("guardian's mobile"), max_length=10, blank=True, default="", db_default=""
+    )
     updated = models.DateTimeField(auto_now=True)
     # On this school's register, in this class, since (empty: since before Hazari's records).
     # A roll call is judged against the register of its own day: see PastStay.

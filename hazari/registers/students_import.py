@@ -1,7 +1,8 @@
 """The student register from the state's portal (e.g. Samagra): one row per child.
 
-Columns: student_id, name, gender (M, F or T), class, udise_code; optional section and
-date_of_birth (2017-06-14 or 14-06-2017). Student IDs and sections are taken in capitals
+Columns: student_id, name, gender (M, F or T), class, udise_code; optional section,
+date_of_birth (2017-06-14 or 14-06-2017) and guardian_mobile (ten digits; +91 or a leading 0
+is dropped), stored only where the file has it. Student IDs and sections are taken in capitals
 ("ab12" is "AB12"). A row is matched to the register by its student ID and counted as new,
 changed (name, gender, class, section, school or date of birth differ, or the student was
 inactive) or unchanged.
@@ -49,6 +50,7 @@ GENDERS = {
     "THIRD GENDER": Gender.THIRD_GENDER,
 }
 DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+MOBILE = re.compile(r"(?:\+?91|0)?([6-9]\d{9})")
 WRITE_BATCH = 2000
 
 
@@ -63,6 +65,7 @@ class Current(NamedTuple):
     school_id: int
     date_of_birth: datetime.date | None
     is_active: bool = True
+    guardian_mobile: str = ""
 
 
 # --- The duplicate check ------------------------------------------------------------------
@@ -189,6 +192,7 @@ class StudentImporter(Importer):
         }
         self.seen = SeenIds()
         self.today = timezone.localdate()
+        self.keeps_mobiles = True
 
     def _parse(self, row: int, cells: dict[str, str]) -> tuple[list[RowError], str, Current]:
         errors: list[RowError] = []
@@ -324,7 +328,27 @@ class StudentImporter(Importer):
                     value=raw_date,
                 )
             )
-        return errors, student_id, Current(name, gender, class_no, section, school_id, born)
+        # A file without the column leaves the numbers on the register as they are.
+        self.keeps_mobiles = "guardian_mobile" not in cells
+        raw_mobile = re.sub(r"[\s-]", "", cells.get("guardian_mobile", ""))
+        mobile = MOBILE.fullmatch(raw_mobile)
+        if raw_mobile and mobile is None:
+            errors.append(
+                RowError.of(
+                    row,
+                    "guardian_mobile",
+                    "bad_mobile",
+                    gettext_noop(
+                        "A guardian's mobile has ten digits and starts with 6, 7, 8 or 9; it "
+                        "is %(value)r."
+                    ),
+                    value=cells.get("guardian_mobile", ""),
+                )
+            )
+        current = Current(
+            name, gender, class_no, section, school_id, born, True, mobile[1] if mobile else ""
+        )
+        return errors, student_id, current
 
     def feed(self, rows, *, write: bool) -> None:
         if settings.DEBUG:
@@ -356,6 +380,8 @@ class StudentImporter(Importer):
                 new.append((student_id, want))
                 continue
             pk, since, have = found
+            if self.keeps_mobiles:
+                want = want._replace(guardian_mobile=have.guardian_mobile)
             if have.school_id not in self.classes:  # every school of the area is a key
                 self.outcome.reject(
                     [

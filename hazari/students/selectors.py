@@ -127,7 +127,7 @@ def followup_lists(
 
     rows: dict[int, list[Row]] = {school_id: [] for school_id in ids}
     students = Student.objects.filter(school_id__in=ids, is_active=True).only(
-        "student_id", "name", "gender", "class_no", "section", "school_id"
+        "student_id", "name", "gender", "class_no", "section", "school_id", "guardian_mobile"
     )
     for student in students:
         s = followup.standing(days_between(by_student.get(student.pk, []), start, today), limits)

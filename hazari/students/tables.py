@@ -39,9 +39,12 @@ def _action(follow_up: FollowUp | None) -> str:
     return f"{Action(follow_up.action).label} ({on})" if on else str(Action(follow_up.action).label)
 
 
-def followup_table(rows: list[Row], *, schools: dict[int, str] | None = None) -> Table:
+def followup_table(
+    rows: list[Row], *, schools: dict[int, str] | None = None, mobiles: bool = False
+) -> Table:
     """Worst first, as the selector orders them; with the school's name first when the rows
-    are a cluster's (`schools`: school id → name)."""
+    are a cluster's (`schools`: school id → name); with the guardians' mobiles last for the
+    school's own staff (`mobiles`: roles.may_see_guardian_mobile)."""
     table = Table(
         name=FOLLOWUP,
         title=_("Children to follow up"),
@@ -58,6 +61,7 @@ def followup_table(rows: list[Row], *, schools: dict[int, str] | None = None) ->
             _("Cause"),
             _("Last action"),
             _("Status"),
+            *([_("Guardian's mobile")] if mobiles else []),
         ],
         numeric_from=99,  # mixed columns: left-aligned, as text
     )
@@ -77,5 +81,6 @@ def followup_table(rows: list[Row], *, schools: dict[int, str] | None = None) ->
             _cause(row.follow_up),
             _action(row.follow_up),
             status(row.follow_up),
+            *([student.guardian_mobile] if mobiles else []),
         )
     return table

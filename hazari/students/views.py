@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazari.accounts import scope
-from hazari.accounts.roles import may_see_children_by_name
+from hazari.accounts.roles import may_see_children_by_name, may_see_guardian_mobile
 from hazari.dashboards.periods import MONTH as MONTH_PERIOD
 from hazari.dashboards.periods import Period
 from hazari.dashboards.tables import Table, file_name, only, respond
@@ -59,7 +59,10 @@ def _check_may_see_names(request: AuthedRequest) -> None:
 def school_followup(request: AuthedRequest, pk: int) -> HttpResponse:
     school = _named_list_school(request, pk)
     today = timezone.localdate()
-    table = tables.followup_table(selectors.followup_list(school, today=today))
+    table = tables.followup_table(
+        selectors.followup_list(school, today=today),
+        mobiles=may_see_guardian_mobile(request.user, school.pk),
+    )
     ctx = {
         "school": school,
         "unit": school.unit,
@@ -80,7 +83,10 @@ def school_followup_export(request: AuthedRequest, pk: int, table: str, fmt: str
         school.unit,
         table,
         fmt,
-        lambda today: tables.followup_table(selectors.followup_list(school, today=today)),
+        lambda today: tables.followup_table(
+            selectors.followup_list(school, today=today),
+            mobiles=may_see_guardian_mobile(request.user, school.pk),
+        ),
     )
 
 

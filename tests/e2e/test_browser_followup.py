@@ -48,6 +48,7 @@ def fu_school(school_a_ready):  # noqa: F811
     world = school_a_ready
     RuleSet.objects.create(unit=world.state, roll_call="students")
     world.ravi = pupil(world.school_a, "S1001", "रवि कुमार", "M", 2)
+    Student.objects.filter(pk=world.ravi.pk).update(guardian_mobile="9876543210")
     world.sita = pupil(world.school_a, "S1002", "सीता बाई", "F", 4)
     world.gita = pupil(world.school_a, "S1003", "गीता देवी", "F", 3)
     # Days from 1 July: P present, A absent, '.' not marked (Sundays).
@@ -112,6 +113,8 @@ def test_a_cause_recorded_offline_then_an_action_and_the_child_back(
     row(page, w.ravi).click()
     expect(page.get_by_test_id("fu-student")).to_contain_text("रवि कुमार")
     expect(page.get_by_test_id("fu-figures")).to_contain_text("13 में से 3 दिन अनुपस्थित")
+    # The head master may call the family from here: the register has the number.
+    expect(page.get_by_test_id("fu-call")).to_have_attribute("href", "tel:9876543210")
     assert_fits_a_phone(page)
     shot(page, "child")
     # "Other" needs a note: the phone says so before saving anything.

@@ -247,6 +247,38 @@ def test_bad_rows_are_rejected_by_row_and_nothing_is_written(world, rows, expect
     assert expected[0][2] in problems_csv and "reason_hi" in problems_csv
 
 
+MOBILE_HEADER = HEADER.rstrip("\n") + ",guardian_mobile\n"
+
+
+def mobiles() -> dict[str, str]:
+    return dict(Student.objects.values_list("student_id", "guardian_mobile"))
+
+
+def test_a_guardians_mobile_is_stored_only_where_the_file_has_it(world):
+    client = logged_in(world.dinesh)
+    rows = [RAVI + ",+91 98765 43210", SITA + ",09876543211", MEERA + ","]
+    batch = import_file(client, csv_file(*rows, header=MOBILE_HEADER))
+    assert batch.status == Status.APPLIED
+    assert mobiles() == {"123456789": "9876543210", "123456790": "9876543211", "ABC1234567": ""}
+    # A later file without the column leaves the numbers as they are: nothing changed.
+    batch = import_file(client, csv_file(RAVI, SITA, MEERA))
+    assert (batch.status, batch.changed, batch.unchanged) == (Status.APPLIED, 0, 3)
+    assert mobiles()["123456789"] == "9876543210"
+    # A file with the column and an empty cell: the number is gone.
+    batch = import_file(client, csv_file(RAVI + ",", header=MOBILE_HEADER))
+    assert batch.changed == 1 and mobiles()["123456789"] == ""
+
+
+@pytest.mark.parametrize("mobile", ["12345", "5876543210", "98765432101", "98765-4321x"])
+def test_a_bad_guardians_mobile_is_refused_by_field(world, mobile):
+    client = logged_in(world.dinesh)
+    upload(client, "students", "bad.csv", csv_file(RAVI + f",{mobile}", header=MOBILE_HEADER))
+    batch = ImportBatch.objects.get()
+    assert batch.status == Status.REJECTED
+    assert [(p.field, p.code) for p in batch.problems.all()] == [("guardian_mobile", "bad_mobile")]
+    assert not Student.objects.exists()
+
+
 def test_a_duplicate_names_the_first_row_across_chunks(world, monkeypatch):
     monkeypatch.setattr(StudentImporter, "chunk_size", 2)
     rows = [f"{100 + i},Child {i},M,1,,23320100101," for i in range(5)]

@@ -106,6 +106,7 @@ def test_the_list_as_the_contract_says(w, asha):
                 },
             ],
         },
+        "guardian_mobile": None,
     }
 
 
@@ -194,3 +195,14 @@ def test_a_meal_officer_gets_no_names_from_the_api(w):
     assert response.status_code == 403
     body = response.json()
     assert body["code"] == "not_allowed" and body["message_hi"] and body["message_en"]
+
+
+def test_the_guardians_mobile_goes_to_the_schools_own_staff_only(w, asha):
+    type(w.ravi).objects.filter(pk=w.ravi.pk).update(guardian_mobile="9876543210")
+    marks_of(w.ravi, "AAA")
+    marks_of(w.sita, "AAA")
+    students = {s["id"]: s for s in asha.get(LIST).json()["students"]}
+    assert students[w.ravi.pk]["guardian_mobile"] == "9876543210"
+    assert students[w.sita.pk]["guardian_mobile"] is None  # the register has none
+    officer = app_client(w.chetan).get(f"{LIST}?school_id={w.school_a.pk}").json()
+    assert [s["guardian_mobile"] for s in officer["students"]] == [None, None]

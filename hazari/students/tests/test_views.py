@@ -112,3 +112,28 @@ def test_no_other_table_or_format(marked, path):
 def test_the_school_page_links_to_the_list(w):
     html = client_for(w.chetan).get(f"/units/{w.school_a.pk}/").content.decode()
     assert PAGE.format(pk=w.school_a.pk) in html
+
+
+def test_the_guardians_mobile_is_for_the_schools_own_staff_only(marked):
+    type(marked.ravi).objects.filter(pk=marked.ravi.pk).update(guardian_mobile="9876543210")
+    for who in ("asha", "tarun"):
+        assert "9876543210" in client_for(getattr(marked, who)).get(
+            PAGE.format(pk=marked.school_a.pk)
+        ).content.decode()
+        csv_text = client_for(getattr(marked, who)).get(
+            EXPORT.format(pk=marked.school_a.pk, fmt="csv")
+        ).content.decode()
+        assert "9876543210" in csv_text
+    # The officers above the school open the same list without it, page and download; the
+    # cluster's list never has it.
+    for who in ("chetan", "bhavna", "dinesh", "sunita"):
+        client = client_for(getattr(marked, who))
+        page = client.get(PAGE.format(pk=marked.school_a.pk)).content.decode()
+        assert "Ravi Kumar" in page and "9876543210" not in page
+        download = client.get(EXPORT.format(pk=marked.school_a.pk, fmt="csv")).content.decode()
+        assert "Ravi Kumar" in download and "9876543210" not in download
+    cluster = client_for(marked.chetan).get(
+        f"/students/cluster/{marked.school_a.unit.cluster_id}/followup/"
+    )
+    assert "Ravi Kumar" in cluster.content.decode()
+    assert "9876543210" not in cluster.content.decode()

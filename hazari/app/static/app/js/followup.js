@@ -190,6 +190,10 @@ function renderChild(root, ctx, id) {
         student && h("p", { class: "school" }, classLine(student)),
         student && h("p", { "data-testid": "fu-figures" }, figures(student)),
         student && h("ul", { class: "reasons" }, student.reasons.map((r) => h("li", {}, reasonText(list, r)))),
+        // Only the school's own staff are sent the number (the server decides).
+        student?.guardian_mobile && h("p", {},
+          h("a", { href: `tel:${student.guardian_mobile}`, class: "button secondary", "data-testid": "fu-call" },
+            t("fu_call_family", { mobile: student.guardian_mobile }))),
         !student && h("p", { class: "notice" }, t("fu_not_on_list"))),
       h("div", { class: "fu-status-slot" }),
       list && KINDS.map((kind) => entryForm(ctx, list, student, id, kind)),
