@@ -117,12 +117,17 @@ def test_the_school_page_links_to_the_list(w):
 def test_the_guardians_mobile_is_for_the_schools_own_staff_only(marked):
     type(marked.ravi).objects.filter(pk=marked.ravi.pk).update(guardian_mobile="9876543210")
     for who in ("asha", "tarun"):
-        assert "9876543210" in client_for(getattr(marked, who)).get(
-            PAGE.format(pk=marked.school_a.pk)
-        ).content.decode()
-        csv_text = client_for(getattr(marked, who)).get(
-            EXPORT.format(pk=marked.school_a.pk, fmt="csv")
-        ).content.decode()
+        assert (
+            "9876543210"
+            in client_for(getattr(marked, who))
+            .get(PAGE.format(pk=marked.school_a.pk))
+            .content.decode()
+        )
+        csv_text = (
+            client_for(getattr(marked, who))
+            .get(EXPORT.format(pk=marked.school_a.pk, fmt="csv"))
+            .content.decode()
+        )
         assert "9876543210" in csv_text
     # The officers above the school open the same list without it, page and download; the
     # cluster's list never has it.
