@@ -13,7 +13,8 @@ register, built by `bench/morning_rush.py --roll-call --keep`):
    (`generate_student_marks`, PostgreSQL's own INSERT … SELECT), timed.
 2. The officers' figures from scratch (`refresh_absence --rebuild`), and the dashboards'
    rollups of today (`refresh_dashboards --rebuild --since today`: the pages are kept and
-   re-rendered by its runs), timed; --skip-rebuild keeps both. Then VACUUM ANALYZE and the sizes of the tables.
+   re-rendered by its runs), timed; --skip-rebuild keeps both. Then VACUUM ANALYZE and the
+   sizes of the tables.
 3. bench/dash_prepare.py absence: a session per viewer, the five pages in turn (the state's
    and a district's chronic absentees, the state's and a district's causes, a cluster's
    named list), for the session so far.
