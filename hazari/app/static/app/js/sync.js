@@ -29,6 +29,7 @@ let timer = null;
 let again = false;
 let wantRefresh = false;
 let wantFollowups = false;
+let wantHistory = false; // the days just uploaded: wanted until fetched, as the follow-ups
 const listeners = new Set();
 
 // What the screens show: whether a cycle is running, when the next try is, the last error.
@@ -256,10 +257,12 @@ async function refreshData(s, force) {
     await setMeta("bootstrap", boot);
     changed("bootstrap");
   }
+  if (force.history) wantHistory = true;
   const history = await getMeta("history");
-  if (force.history || due(history)) {
+  if (wantHistory || due(history)) {
     const data = await timed("GET", "app/history", s);
     await setMeta("history", { data, fetched_at: Date.now(), today });
+    wantHistory = false;
     changed("history");
   }
   // Wanted until fetched: a failed fetch after an upload is tried again on the next round.
