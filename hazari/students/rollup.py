@@ -32,7 +32,7 @@ from hazari.lib.copy import copy_rows
 from hazari.lib.iters import chunked
 from hazari.orgunits.models import ANCESTOR_FIELDS, Level, OrgUnit
 from hazari.registers.models import Student
-from hazari.students.followup import CHRONIC, SEVERE, Limits, standing_of_months
+from hazari.students.followup import CHRONIC, SEVERE, Limits, Standing, standing_of_months
 from hazari.students.marks import Month
 from hazari.students.models import (
     Absence,
@@ -40,6 +40,7 @@ from hazari.students.models import (
     CauseCount,
     FollowUp,
     FollowUpEntry,
+    KeptStanding,
     Kind,
     MarkMonth,
     Outcome,
@@ -132,6 +133,8 @@ class SchoolFigures:
     causes: dict[tuple[datetime.date, int, str, str], set[int]] = field(
         default_factory=lambda: defaultdict(set)
     )
+    # The children on the list or with a follow-up open: student → standing (KeptStanding).
+    standings: dict[int, Standing] = field(default_factory=dict)
 
 
 def school_figures(
@@ -185,6 +188,8 @@ def school_figures(
                     m.days_marked, m.days_absent, _tier(m.days_marked, m.days_absent, limits)
                 )
         standing = standing_of_months(student_months, limits)
+        if standing.to_follow_up or (school_id, student_id) in acted:
+            out[school_id].standings[student_id] = standing
         if not standing.days_marked:
             continue
         session = figures[(True, start, class_no, gender)]
@@ -194,6 +199,9 @@ def school_figures(
             last_action = acted.get((school_id, student_id))
             if last_action is None or last_action < act_by:
                 session.no_action += 1
+    # Open follow-ups of children without a mark this session are on the list too.
+    for school_id, student_id in acted:
+        out[school_id].standings.setdefault(student_id, standing_of_months([], limits))
     for school_id, student_id, outcome_on in came_back:
         class_no, gender = who[student_id]
         figures = out[school_id].absence
@@ -211,12 +219,43 @@ _counts_of = attrgetter(*SUMMED)
 # read first: the connection can run no query while a COPY is open.
 ABSENCE_COLUMNS = ["unit_id", "session", "start", "class_no", "gender", *SUMMED]
 CAUSE_COLUMNS = ["unit_id", "month", "class_no", "gender", "cause", "students"]
+STANDING_COLUMNS = [
+    "school_id",
+    "student_id",
+    "days_marked",
+    "days_absent",
+    "absent_in_a_row",
+    "recent_marked",
+    "recent_absent",
+    "reasons",
+    "tier",
+]
 
 
 def _write_schools(figures: dict[int, SchoolFigures], start: datetime.date) -> None:
     schools = list(figures)
     Absence.objects.filter(unit_id__in=schools, start__gte=start).delete()
     CauseCount.objects.filter(unit_id__in=schools, month__gte=start).delete()
+    KeptStanding.objects.filter(school_id__in=schools).delete()
+    copy_rows(
+        KeptStanding,
+        STANDING_COLUMNS,
+        [
+            (
+                school_id,
+                student_id,
+                s.days_marked,
+                s.days_absent,
+                s.absent_in_a_row,
+                s.recent_marked,
+                s.recent_absent,
+                ",".join(s.reasons),
+                s.tier or "",
+            )
+            for school_id, f in figures.items()
+            for student_id, s in f.standings.items()
+        ],
+    )
     copy_rows(
         Absence,
         ABSENCE_COLUMNS,
@@ -354,6 +393,7 @@ def rebuild(*, now: datetime.datetime | None = None) -> int:
             FollowUp.objects.values_list("school_id", flat=True).distinct()
         )
         Absence.objects.filter(start__gte=start).delete()
+        KeptStanding.objects.all().delete()
         CauseCount.objects.filter(month__gte=start).delete()
         done = recompute(schools, today=today)
         # The next run re-reads a margin of versions: stamp their schools as worked out now,

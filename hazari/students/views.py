@@ -40,6 +40,7 @@ from hazari.lib.http import AuthedRequest
 from hazari.orgunits.models import Level, OrgUnit, School
 from hazari.students import pages, selectors, services, tables
 from hazari.students.figures import MONTH, SESSION, Span
+from hazari.students.models import RollupState
 
 FORMATS = ("csv", "xlsx")
 
@@ -99,6 +100,7 @@ def cluster_followup(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": scope.crumbs_for(request.user, cluster),
         "t": _cluster_table(cluster, today),
         "limits": selectors.DEFAULT_LIMITS,
+        "as_of": RollupState.objects.values_list("refreshed_at", flat=True).first(),
         "export_view": "cluster_followup_export",
     }
     return render(request, "students/followup.html", ctx)
@@ -141,7 +143,9 @@ def _cluster_for(request: AuthedRequest, pk: int) -> OrgUnit:
 
 def _cluster_table(cluster: OrgUnit, today: datetime.date) -> Table:
     schools = list(School.objects.under(cluster).select_related("unit").order_by("unit__name_en"))
-    rows = selectors.followup_lists(schools, today=today)
+    # From the standings the officers' figures keep: a cluster's children's marks of the
+    # session are ~40,000 month rows, too many to read on every page.
+    rows = selectors.followup_lists(schools, today=today, kept=True)
     names = {school.pk: school.unit.name for school in schools}
     return tables.followup_table(
         [row for school in schools for row in rows[school.pk]], schools=names

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from hazari.students.followup import CHRONIC, SEVERE, Limits, standing, standing_of_months
 from hazari.students.marks import Month
+from hazari.students.selectors import days_between, months_between
 
 START = datetime.date(2026, 7, 1)
 
@@ -104,3 +105,28 @@ def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent
         first = day.replace(day=1)
         months[first] = months.get(first, Month(first)).mark(day, present=present)
     assert standing_of_months(months.values(), limits) == standing(series, limits)
+
+
+@given(
+    marks=st.lists(st.tuples(st.integers(0, 3), st.booleans()), min_size=0, max_size=150),
+    start_after=st.integers(0, 100),
+    end_before=st.integers(0, 100),
+)
+def test_a_window_of_months_is_the_window_of_their_days(marks, start_after, end_before):
+    """selectors.months_between keeps exactly the days days_between keeps, so the list's
+    standing from bits is its standing from days."""
+    series, at = [], START
+    for gap, present in marks:
+        at += datetime.timedelta(days=gap + 1)
+        series.append((at, present))
+    months: dict[datetime.date, Month] = {}
+    for day, present in series:
+        first = day.replace(day=1)
+        months[first] = months.get(first, Month(first)).mark(day, present=present)
+    ordered = sorted(months.values(), key=lambda m: m.first)
+    start = START + datetime.timedelta(days=start_after)
+    end = at - datetime.timedelta(days=end_before)
+    kept = months_between(ordered, start, end)
+    days = days_between(ordered, start, end)
+    assert [d for m in kept for d in m.days()] == days
+    assert standing_of_months(kept) == standing(days)

@@ -2,6 +2,7 @@
 only above a cluster; a cluster's children by name, with every download recorded."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -9,8 +10,10 @@ import time_machine
 from django.test import Client
 
 from hazari.attendance.tests.conftest import school_a_ready  # noqa: F401 (a fixture)
+from hazari.orgunits.models import School
 from hazari.students import rollup
-from hazari.students.models import Absence, NamedListDownload
+from hazari.students.models import Absence, KeptStanding, MarkMonth, NamedListDownload
+from hazari.students.selectors import followup_lists
 from hazari.students.tests.matrix import ABSENCE_TABLES
 from hazari.students.tests.worlds import session_of_marks
 
@@ -141,3 +144,33 @@ def test_the_named_list_link_follows_the_viewers_role(w):
     assert 'data-testid="tab-named"' in client_of(w.chetan).get(url).content.decode()
     assert 'data-testid="tab-named"' not in client_of(w.meera).get(url).content.decode()
     assert 'data-testid="tab-named"' in client_of(w.chetan).get(url).content.decode()
+
+
+def test_a_clusters_list_is_its_schools_lists_as_the_figures_last_worked_them_out(w):
+    schools = list(School.objects.filter(unit__cluster=w.cluster_x1).select_related("unit"))
+    today = datetime.date(2026, 7, 15)
+
+    def lists(kept):
+        found = followup_lists(schools, today=today, kept=kept)
+        return {
+            school: [(r.student.pk, r.standing, r.follow_up) for r in rows]
+            for school, rows in found.items()
+        }
+
+    assert KeptStanding.objects.exists()
+    assert lists(kept=True) == lists(kept=False) != {s.pk: [] for s in schools}
+    # A child absent for three more days: on the school's own list at once, on the cluster's
+    # once the figures are worked out again.
+    child = next(c for c in w.children if c.school_id == w.school_a.pk
+                 and c.pk not in {pk for pk, _s, _f in lists(kept=False)[w.school_a.pk]})  # fmt: skip
+    row = MarkMonth.objects.get(student=child, month="2026-07-01")
+    last = [d for d in range(31) if row.marked >> d & 1][-3:]  # the last three marked days
+    three = sum(1 << d for d in last)
+    MarkMonth.objects.filter(pk=row.pk).update(absent=row.absent | three)
+    assert child.pk in {pk for pk, _s, _f in lists(kept=False)[w.school_a.pk]}
+    assert child.pk not in {pk for pk, _s, _f in lists(kept=True)[w.school_a.pk]}
+    rollup.recompute([w.school_a.pk], today=today)
+    assert lists(kept=True) == lists(kept=False)
+    page = client_of(w.chetan).get(f"/students/cluster/{w.cluster_x1.pk}/followup/")
+    assert child.name in page.content.decode()
+    assert 'data-testid="as-of"' in page.content.decode()
