@@ -95,7 +95,11 @@ def test_follow_ups_are_made_for_children_on_the_list_and_written_as_the_service
     assert outcomes[(False, "")] > 0  # open, nothing done
     assert outcomes[(True, Outcome.STILL_ABSENT)] > 0
     causes = Counter(fu.cause for fu in fus if fu.cause != Cause.MIGRATION)
-    assert causes.most_common(1)[0][0] == Cause.ILLNESS
+    # Illness is the likeliest cause drawn; "not known" is drawn too for a migrant whose
+    # migration was not named, so how often it comes depends on which children the ids (a
+    # PostgreSQL sequence, run to run) made migrants: it is left out of the comparison.
+    drawn = Counter({c: n for c, n in causes.items() if c != Cause.NOT_KNOWN})
+    assert drawn.most_common(1)[0][0] == Cause.ILLNESS
     assert len(causes) >= 7
     assert set(Counter(e.code for e in FollowUpEntry.objects.filter(kind=Kind.ACTION))) == set(
         Action.values
