@@ -89,13 +89,8 @@ def test_standing_equals_the_obvious_computation(marks, run, threshold, recent):
     assert s.tier == tier
 
 
-@given(
-    marks=st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=120),
-    run=st.integers(1, 5),
-    recent=st.integers(0, 45),
-)
-def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent):
-    limits = Limits(run_days=run, recent_days=recent)
+def days_and_months(marks) -> tuple[list[tuple[datetime.date, bool]], dict[datetime.date, Month]]:
+    """(gap, present) pairs from START as (day, present) pairs, and the same as months."""
     series, at = [], START
     for gap, present in marks:
         at += datetime.timedelta(days=gap + 1)
@@ -104,6 +99,17 @@ def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent
     for day, present in series:
         first = day.replace(day=1)
         months[first] = months.get(first, Month(first)).mark(day, present=present)
+    return series, months
+
+
+@given(
+    marks=st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=120),
+    run=st.integers(1, 5),
+    recent=st.integers(0, 45),
+)
+def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent):
+    limits = Limits(run_days=run, recent_days=recent)
+    series, months = days_and_months(marks)
     assert standing_of_months(months.values(), limits) == standing(series, limits)
 
 
@@ -115,17 +121,10 @@ def test_the_standing_of_months_is_the_standing_of_their_days(marks, run, recent
 def test_a_window_of_months_is_the_window_of_their_days(marks, start_after, end_before):
     """selectors.months_between keeps exactly the days days_between keeps, so the list's
     standing from bits is its standing from days."""
-    series, at = [], START
-    for gap, present in marks:
-        at += datetime.timedelta(days=gap + 1)
-        series.append((at, present))
-    months: dict[datetime.date, Month] = {}
-    for day, present in series:
-        first = day.replace(day=1)
-        months[first] = months.get(first, Month(first)).mark(day, present=present)
+    series, months = days_and_months(marks)
     ordered = sorted(months.values(), key=lambda m: m.first)
     start = START + datetime.timedelta(days=start_after)
-    end = at - datetime.timedelta(days=end_before)
+    end = (series[-1][0] if series else START) - datetime.timedelta(days=end_before)
     kept = months_between(ordered, start, end)
     days = days_between(ordered, start, end)
     assert [d for m in kept for d in m.days()] == days
