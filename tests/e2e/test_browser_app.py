@@ -467,9 +467,13 @@ def test_history_shows_each_of_the_last_30_days(context, school, shot):
 
     page.click("nav.tabs a[href='#today']")
     fill_capture(page)
-    page.get_by_test_id("save").click()
+    # The upload fetches the history again: the tab is opened once it has come (a click
+    # while the screen was being redrawn by the upload's receipt was seen to be lost in CI).
+    with page.expect_response(lambda r: "/app/history" in r.url and r.ok):
+        page.get_by_test_id("save").click()
     expect(status(page)).to_have_attribute("data-state", "uploaded")
     page.click("nav.tabs a[href='#history']")
+    expect(page.get_by_test_id("history")).to_be_visible()
     expect(days.nth(0)).to_have_attribute("data-state", "on-time")
 
 
