@@ -32,13 +32,12 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 
 import dashboards as dash
 import psycopg
-from common import PRODUCTION_ENV, ROOT, database_url, manage, migrate, run_child
+from common import ROOT, database_url, manage, migrate, run_child
 
 DATABASE = "hazari_bench_rush_roll"
 CAPTURES = dash.WORK / "rush_roll_captures.jsonl"
@@ -46,28 +45,6 @@ VIEWS = ("state-absence", "district-absence", "state-causes", "district-causes")
 NAMED = ("cluster-named-list",)
 TARGETS_MS = {**dict.fromkeys(VIEWS, 50), **dict.fromkeys(NAMED, 100)}
 TABLES = ("students_markmonth", "students_absence", "students_causecount", "registers_student")
-
-
-class AbsenceRefresher:
-    """refresh_absence --loop --every 30, as production runs it."""
-
-    def __enter__(self) -> "AbsenceRefresher":
-        self.log_path = dash.WORK / "absence_refresher.log"
-        self.log = self.log_path.open("w")
-        env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url(DATABASE)}
-        self.proc = subprocess.Popen(
-            manage("refresh_absence", "--loop", "--every", "30"),
-            env=env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=300)
-        self.log.close()
 
 
 def sizes() -> dict:
@@ -135,7 +112,10 @@ def main() -> int:
     run_child(manage("collectstatic", "--noinput", "-v", "0"), database=DATABASE, label="static")
     os.environ["DASH_OFFSET"] = str(args.offset)
     os.environ["DASH_ROLL"] = "1"
-    with dash.Refresher() as refresher, AbsenceRefresher(), dash.Server(args.config) as server:
+    absence = dash.Refresher(
+        ("refresh_absence", "--loop", "--every", "30"), log_name="absence_refresher.log"
+    )
+    with dash.Refresher() as refresher, absence, dash.Server(args.config) as server:
         dash.warm_up(viewers)
         started = time.time()
         result["load"] = dash.run_load(server, args, viewers, CAPTURES)

@@ -318,14 +318,22 @@ def freshness(uploaded: dict[int, datetime.datetime], seen: dict[int, datetime.d
 
 
 class Refresher:
-    """refresh_dashboards --loop --every 5, as production runs it."""
+    """refresh_dashboards --loop --every 5, as production runs it (or another refresher's
+    command, logged to another file)."""
+
+    def __init__(
+        self,
+        command: tuple[str, ...] = ("refresh_dashboards", "--loop", "--every", "5"),
+        log_name: str = "dash_refresher.log",
+    ) -> None:
+        self.command, self.log_name = command, log_name
 
     def __enter__(self) -> "Refresher":
-        self.log_path = WORK / "dash_refresher.log"
+        self.log_path = WORK / self.log_name
         self.log = self.log_path.open("w")
         env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": database_url(DATABASE)}
         self.proc = subprocess.Popen(
-            manage("refresh_dashboards", "--loop", "--every", "5"),
+            manage(*self.command),
             env=env,
             cwd=ROOT,
             stdout=self.log,

@@ -149,12 +149,9 @@ def test_every_units_figures_are_the_sum_of_its_childrens_days(w):
     assert stored(w.district_b) == {}
 
 
-def test_a_roll_call_changes_the_figures_at_the_next_refresh(w, clock):
-    rollup.refresh()  # the first run builds everything
-    clock.shift(datetime.timedelta(minutes=2))  # the follow-ups made at once are behind us
-    before = stored(w.state)
-    children = [c for c in w.children if c.school_id == w.school_a.pk]
-    receipt = capture_submit(
+def roll_call(w, *, absent: list[int]):
+    """School A's roll call of today at 10:30, these children absent; its receipt."""
+    return capture_submit(
         user=w.asha,
         data=CaptureIn(
             uuid=uuid.uuid4(),
@@ -163,10 +160,18 @@ def test_a_roll_call_changes_the_figures_at_the_next_refresh(w, clock):
             captured_at=at("10:30", TODAY),
             classes=[],
             staff=[StaffMark(w.posting_asha.pk, "P"), StaffMark(w.posting_tarun.pk, "P")],
-            roll=Roll(absent=tuple(c.pk for c in children)),
+            roll=Roll(absent=tuple(absent)),
         ),
         received_at=at("10:31", TODAY),
     )
+
+
+def test_a_roll_call_changes_the_figures_at_the_next_refresh(w, clock):
+    rollup.refresh()  # the first run builds everything
+    clock.shift(datetime.timedelta(minutes=2))  # the follow-ups made at once are behind us
+    before = stored(w.state)
+    children = [c for c in w.children if c.school_id == w.school_a.pk]
+    receipt = roll_call(w, absent=[c.pk for c in children])
     assert receipt.status == "accepted", receipt.errors
     assert rollup.refresh() == 1
     after = stored(w.state)
@@ -201,19 +206,7 @@ def test_a_follow_up_changes_the_figures_at_the_next_refresh(w, clock):
 def test_the_run_after_the_first_recomputes_nothing_new(w, clock):
     # The fixture's follow-ups were touched a day ago: only the version is new.
     FollowUp.objects.update(updated_at=timezone.now() - datetime.timedelta(days=1))
-    capture_submit(
-        user=w.asha,
-        data=CaptureIn(
-            uuid=uuid.uuid4(),
-            school_id=w.school_a.pk,
-            date=TODAY,
-            captured_at=at("10:30", TODAY),
-            classes=[],
-            staff=[StaffMark(w.posting_asha.pk, "P"), StaffMark(w.posting_tarun.pk, "P")],
-            roll=Roll(absent=(w.children[0].pk,)),
-        ),
-        received_at=at("10:31", TODAY),
-    )
+    roll_call(w, absent=[w.children[0].pk])
     assert rollup.refresh() == 2  # the first run: every school with marks
     clock.shift(datetime.timedelta(minutes=2))
     assert rollup.refresh() == 0  # the version it has seen is not worked out again
